@@ -1,0 +1,190 @@
+"""SQLModel tables: the domain core shared by every process.
+
+Phone numbers and other contact details are only ever stored encrypted (see surveys.privacy);
+everything else refers to a participant by its pseudonymous key.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, LargeBinary, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    """Aware UTC 'now' (SQLModel's UTCDateTime stores and returns UTC on every database)."""
+    return datetime.now(UTC)
+
+
+class Channel(StrEnum):
+    WEB = "web"
+    SMS = "sms"
+
+
+class QuestionType(StrEnum):
+    SCALE = "scale"
+    SINGLE = "single"
+    MULTI = "multi"
+    YESNO = "yesno"
+    TEXT = "text"
+
+
+class EnrolmentStatus(StrEnum):
+    INVITED = "invited"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    STOPPED = "stopped"
+
+
+class AnswerStatus(StrEnum):
+    ANSWERED = "answered"
+    SKIPPED = "skipped"
+    NO_ANSWER = "no_answer"  # invalid twice: recorded as no answer and moved on
+
+
+class Direction(StrEnum):
+    IN = "in"
+    OUT = "out"
+
+
+class MessageStatus(StrEnum):
+    RECEIVED = "received"  # inbound, stored, not yet processed
+    PROCESSED = "processed"
+    FAILED = "failed"
+    QUEUED = "queued"  # outbound, waiting for the channel to deliver
+    SENT = "sent"
+    DELIVERED = "delivered"
+
+
+class Participant(SQLModel, table=True):
+    """A young person, known by a pseudonymous key; contact details only encrypted."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(index=True, unique=True, max_length=64)
+    channel: str = Field(max_length=8)
+    web_token_hash: str | None = Field(default=None, unique=True, max_length=64)
+    phone_hash: str | None = Field(default=None, unique=True, max_length=64)
+    contact_encrypted: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
+    opted_out_at: datetime | None = None
+    lease_until: datetime | None = None  # who is processing this participant's inbox
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Survey(SQLModel, table=True):
+    """A survey definition loaded from YAML; questions are its rows in `question`."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(index=True, unique=True, max_length=64)
+    title: str = Field(max_length=200)
+    description: str = ""
+    audience: str = ""
+    channels: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    intro_web: str = ""
+    intro_sms: str = ""
+    outro_web: str = ""
+    outro_sms: str = ""
+    source_hash: str = Field(default="", max_length=64)
+    version: int = 1
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Question(SQLModel, table=True):
+    """One question of a survey; `spec` holds options, scale, skip conditions."""
+
+    __table_args__ = (UniqueConstraint("survey_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    survey_id: int = Field(foreign_key="survey.id", index=True)
+    position: int
+    key: str = Field(max_length=64)
+    type: str = Field(max_length=16)
+    text: str
+    sms: str = ""
+    help: str = ""
+    optional: bool = False
+    active: bool = True  # False once removed from the YAML but kept for stored answers
+    spec: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+
+
+class Consultation(SQLModel, table=True):
+    """A council consultation: one survey put to an audience between two dates."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(index=True, unique=True, max_length=64)
+    title: str = Field(max_length=200)
+    survey_id: int = Field(foreign_key="survey.id")
+    status: str = Field(default="open", max_length=16)  # draft | open | closed
+    opens_at: datetime | None = None
+    closes_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Enrolment(SQLModel, table=True):
+    """A participant's progress through one consultation's survey."""
+
+    __table_args__ = (UniqueConstraint("participant_id", "consultation_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    participant_id: int = Field(foreign_key="participant.id", index=True)
+    consultation_id: int = Field(foreign_key="consultation.id", index=True)
+    status: str = Field(default=EnrolmentStatus.INVITED, max_length=16)
+    position: int = 0  # position of the question being asked
+    invalid_attempts: int = 0
+    last_message_id: int | None = None  # the inbound message last handled (replays are ignored)
+    started_at: datetime | None = None
+    completed_at: datetime | None = None
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Answer(SQLModel, table=True):
+    """One stored answer: the parsed value and exactly what was typed."""
+
+    __table_args__ = (UniqueConstraint("enrolment_id", "question_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    enrolment_id: int = Field(foreign_key="enrolment.id", index=True)
+    question_id: int = Field(foreign_key="question.id", index=True)
+    status: str = Field(max_length=16)
+    value: Any = Field(default=None, sa_column=Column(JSON))
+    raw_text: str = ""
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Message(SQLModel, table=True):
+    """Every inbound and outbound message, stored before it is answered or sent."""
+
+    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    participant_id: int = Field(foreign_key="participant.id", index=True)
+    direction: str = Field(max_length=4)
+    channel: str = Field(max_length=8)
+    body: str
+    buttons: list[dict[str, str]] = Field(default_factory=list, sa_column=Column(JSON))
+    extra: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    kind: str = Field(default="text", max_length=16)  # text | event (e.g. the opening greet)
+    status: str = Field(max_length=16, index=True)
+    external_id: str | None = Field(default=None, max_length=64)
+    reply_to_id: int | None = Field(default=None, foreign_key="message.id")
+    attempts: int = 0
+    next_attempt_at: datetime | None = None
+    error: str | None = Field(default=None, max_length=200)
+    created_at: datetime = Field(default_factory=utcnow)
+    processed_at: datetime | None = None
+
+
+class User(SQLModel, table=True):
+    """A console user (staff)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(index=True, unique=True, max_length=254)
+    name: str = Field(default="", max_length=120)
+    password_hash: str = Field(max_length=255)
+    role: str = Field(default="viewer", max_length=32)
+    active: bool = True
+    created_at: datetime = Field(default_factory=utcnow)
+    last_login_at: datetime | None = None

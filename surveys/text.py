@@ -1,0 +1,45 @@
+"""Small text helpers: GSM-7 checks and SMS-safe text."""
+
+from __future__ import annotations
+
+import unicodedata
+
+# GSM 03.38 basic character set plus the extension table (which costs two septets).
+_GSM7_BASIC = set(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+_GSM7_EXT = set("^{}\\[~]|€\f")
+_REPLACEMENTS = {
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u2026": "...",
+    "\u00a0": " ",
+}
+
+
+def is_gsm7(text: str) -> bool:
+    """True when every character fits the GSM-7 alphabet."""
+    return all(c in _GSM7_BASIC or c in _GSM7_EXT for c in text)
+
+
+def gsm7_length(text: str) -> int:
+    """Septets needed: extension characters count twice."""
+    return sum(2 if c in _GSM7_EXT else 1 for c in text)
+
+
+def to_sms_text(text: str) -> str:
+    """Replace typographic characters with GSM-7 ones and drop what cannot be sent."""
+    out = []
+    for c in text:
+        c = _REPLACEMENTS.get(c, c)
+        if is_gsm7(c):
+            out.append(c)
+            continue
+        base = unicodedata.normalize("NFKD", c).encode("ascii", "ignore").decode()
+        out.append(base)
+    return " ".join("".join(out).split(" ")).strip()

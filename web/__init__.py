@@ -1,0 +1,40 @@
+"""Youth Voice web platform: Flask application factory."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask
+
+from surveys.db import engine_for
+from web.bot_client import BotClient
+from web.config import WebConfig
+from web.gateway import Gateway
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the app: config from the environment, then `overrides` (used by tests)."""
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.from_mapping(WebConfig.from_env().as_flask())
+    app.config.update(overrides or {})
+    app.json.sort_keys = False
+
+    core = app.config["CORE"]
+    engine = engine_for(core.database_url)
+    bot = BotClient(app.config["RASA_URL"], app.config["RASA_TOKEN"], app.config["RASA_TIMEOUT"])
+    app.extensions["db_engine"] = engine
+    app.extensions["gateway"] = Gateway(engine, bot)
+
+    from web import console, errors, health
+    from web.chat import bp as chat_bp
+
+    app.register_blueprint(chat_bp)
+    app.register_blueprint(console.bp)
+    app.register_blueprint(health.bp)
+    errors.register(app)
+    console.init_login(app)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    return app

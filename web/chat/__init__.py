@@ -1,0 +1,3 @@
+"""Web chat: the page young people use, and its JSON API."""
+
+from web.chat.routes import bp  # noqa: F401

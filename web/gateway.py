@@ -1,0 +1,184 @@
+"""The message gateway: every message is stored first, then processed in order per participant.
+
+Inbound rows are processed by whoever holds the participant's lease (a web request or the
+worker), strictly in id order. If the bot is unavailable the message stays `received` with a
+retry time; nothing from a young person is dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, update
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from surveys.models import Direction, Message, MessageStatus, Participant, utcnow
+from web.bot_client import BotClient, BotUnavailable
+
+log = logging.getLogger(__name__)
+
+LEASE_SECONDS = 60
+RETRY_BACKOFF = (5, 15, 30, 60, 120, 300)  # seconds; the last value repeats
+
+
+class Gateway:
+    """Stores inbound messages and turns them into stored replies through the bot."""
+
+    def __init__(self, engine: Engine, bot: BotClient, clock: Callable[[], datetime] = utcnow):
+        self.engine = engine
+        self.bot = bot
+        self.clock = clock
+
+    # ---------------------------------------------------------------- storing
+    def receive(self, participant_id: int, channel: str, text: str, kind: str = "text") -> int:
+        """Store an inbound message (committed before anything else happens); returns its id."""
+        with Session(self.engine) as s:
+            msg = Message(
+                participant_id=participant_id,
+                direction=Direction.IN,
+                channel=channel,
+                body=text,
+                kind=kind,
+                status=MessageStatus.RECEIVED,
+            )
+            s.add(msg)
+            s.commit()
+            log.info("inbound stored id=%s participant=%s kind=%s", msg.id, participant_id, kind)
+            return msg.id
+
+    def store_notice(self, participant_id: int, channel: str, text: str, reply_to: int) -> Message:
+        """Store an outbound message the platform says itself (e.g. 'saved, we'll reply soon')."""
+        with Session(self.engine, expire_on_commit=False) as s:
+            msg = Message(
+                participant_id=participant_id,
+                direction=Direction.OUT,
+                channel=channel,
+                body=text,
+                kind="notice",
+                status=MessageStatus.SENT,
+                reply_to_id=reply_to,
+            )
+            s.add(msg)
+            s.commit()
+            return msg
+
+    # ---------------------------------------------------------------- leases
+    def _claim(self, participant_id: int) -> bool:
+        now = self.clock()
+        with Session(self.engine) as s:
+            result = s.execute(
+                update(Participant)
+                .where(Participant.id == participant_id)
+                .where(or_(Participant.lease_until.is_(None), Participant.lease_until < now))
+                .values(lease_until=now + timedelta(seconds=LEASE_SECONDS))
+            )
+            s.commit()
+            return result.rowcount == 1
+
+    def _release(self, participant_id: int) -> None:
+        with Session(self.engine) as s:
+            s.execute(
+                update(Participant).where(Participant.id == participant_id).values(lease_until=None)
+            )
+            s.commit()
+
+    # ---------------------------------------------------------------- processing
+    def process(
+        self, participant_id: int, wait_for: int | None = None, timeout: float = 30
+    ) -> None:
+        """Process the participant's pending inbound messages in order.
+
+        With `wait_for`, keep trying to take the lease until that message has been handled (or
+        has had its attempt), so a web request can answer with its own replies.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            if self._claim(participant_id):
+                try:
+                    self._process_pending(participant_id)
+                finally:
+                    self._release(participant_id)
+            if wait_for is None or self._attempted(wait_for) or time.monotonic() > deadline:
+                return
+            time.sleep(0.05)  # another process holds the lease: wait for it to finish
+
+    def _attempted(self, message_id: int) -> bool:
+        with Session(self.engine) as s:
+            msg = s.get(Message, message_id)
+            return msg.status != MessageStatus.RECEIVED or msg.attempts > 0
+
+    def _process_pending(self, participant_id: int) -> None:
+        while True:
+            with Session(self.engine, expire_on_commit=False) as s:
+                msg = s.exec(
+                    select(Message)
+                    .where(Message.participant_id == participant_id)
+                    .where(Message.direction == Direction.IN)
+                    .where(Message.status == MessageStatus.RECEIVED)
+                    .order_by(Message.id)
+                ).first()
+                if msg is None:
+                    return
+                participant = s.get(Participant, participant_id)
+                if not self._handle(s, participant, msg):
+                    return  # keep order: later messages wait behind this one
+
+    def _handle(self, s: Session, participant: Participant, msg: Message) -> bool:
+        """Send one message to the bot and store its replies; False if the bot is unavailable."""
+        try:
+            replies = self.bot.send(
+                participant.key, msg.body, {"message_id": msg.id, "channel": msg.channel}
+            )
+        except BotUnavailable as exc:
+            msg.attempts += 1
+            delay = RETRY_BACKOFF[min(msg.attempts, len(RETRY_BACKOFF)) - 1]
+            msg.next_attempt_at = self.clock() + timedelta(seconds=delay)
+            msg.error = f"bot unavailable: {exc}"[:200]
+            s.add(msg)
+            s.commit()
+            log.warning("bot unavailable for message id=%s (attempt %s)", msg.id, msg.attempts)
+            return False
+        for r in replies:
+            s.add(
+                Message(
+                    participant_id=participant.id,
+                    direction=Direction.OUT,
+                    channel=msg.channel,
+                    body=r.text,
+                    buttons=r.buttons,
+                    extra=r.extra,
+                    reply_to_id=msg.id,
+                    status=MessageStatus.SENT if msg.channel == "web" else MessageStatus.QUEUED,
+                )
+            )
+        msg.status = MessageStatus.PROCESSED
+        msg.processed_at = self.clock()
+        msg.error = None
+        s.add(msg)
+        s.commit()
+        log.info("inbound processed id=%s replies=%s", msg.id, len(replies))
+        return True
+
+    def due_participants(self) -> list[int]:
+        """Participants with inbound messages waiting whose retry time has come."""
+        now = self.clock()
+        with Session(self.engine) as s:
+            rows = s.exec(
+                select(Message.participant_id)
+                .where(Message.direction == Direction.IN)
+                .where(Message.status == MessageStatus.RECEIVED)
+                .where(or_(Message.next_attempt_at.is_(None), Message.next_attempt_at <= now))
+                .distinct()
+            )
+            return list(rows)
+
+    def process_due(self) -> int:
+        """Worker job: retry everyone whose messages are waiting; returns how many were tried."""
+        ids = self.due_participants()
+        for pid in ids:
+            self.process(pid)
+        return len(ids)
