@@ -92,8 +92,8 @@ class Gateway:
     ) -> None:
         """Process the participant's pending inbound messages in order.
 
-        With `wait_for`, keep trying to take the lease until that message has been handled (or
-        has had its attempt), so a web request can answer with its own replies.
+        If another process holds the lease, it handles every pending message, ours included;
+        with `wait_for`, wait until it has done so, so a web request can answer with its replies.
         """
         deadline = time.monotonic() + timeout
         while True:
@@ -102,9 +102,10 @@ class Gateway:
                     self._process_pending(participant_id)
                 finally:
                     self._release(participant_id)
+                return
             if wait_for is None or self._attempted(wait_for) or time.monotonic() > deadline:
                 return
-            time.sleep(0.05)  # another process holds the lease: wait for it to finish
+            time.sleep(0.05)  # another process holds the lease and will handle our message
 
     def _attempted(self, message_id: int) -> bool:
         with Session(self.engine) as s:

@@ -1,0 +1,55 @@
+# Youth Voice: `make run` sets everything up and starts the platform; `make test` runs the suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+RASA_VENV := .venv-rasa
+YV := $(VENV)/bin/youthvoice
+
+.PHONY: setup run test test-sqlite test-postgres lint train system-deps clean
+
+setup: $(VENV)/.installed $(RASA_VENV)/.installed train
+
+# The platform's venv: Python >= 3.11, reinstalled only when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo "Python 3.11 or newer is needed as '$(PYTHON)' (set PYTHON=...)."; exit 1; }
+	[ -x $(VENV)/bin/python ] || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -e ".[test]"
+	touch $@
+
+# Rasa's own venv: Python 3.10 and the exact versions in bot/requirements-rasa.lock.
+# pip < 24.1 because some of Rasa 3.6's pinned dependencies carry legacy version metadata.
+$(RASA_VENV)/.installed: bot/requirements-rasa.lock
+	@py310=$$(scripts/find-python310.sh) || exit 1; \
+	  [ -x $(RASA_VENV)/bin/python ] || $$py310 -m venv $(RASA_VENV)
+	$(RASA_VENV)/bin/pip install -q "pip<24.1" wheel
+	$(RASA_VENV)/bin/pip install -q -r bot/requirements-rasa.lock
+	touch $@
+
+# Retrains only when bot/config.yml, bot/domain.yml or bot/data/ changed.
+train: $(VENV)/.installed $(RASA_VENV)/.installed
+	$(YV) bot train
+
+run: setup
+	$(YV) init
+	$(YV) run
+
+system-deps:
+	scripts/install-system-deps.sh
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+# The whole suite, on SQLite and then on PostgreSQL (a throwaway server the tests start).
+test: setup system-deps lint test-sqlite test-postgres
+
+test-sqlite: setup
+	YV_TEST_DB=sqlite $(VENV)/bin/pytest
+
+test-postgres: setup system-deps
+	YV_TEST_DB=postgresql $(VENV)/bin/pytest
+
+clean:
+	rm -rf $(VENV) $(RASA_VENV) bot/models bot/.rasa .pytest_cache

@@ -1,0 +1,64 @@
+"""The real trained Rasa server and action server, on loopback ports of their own."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import requests
+
+from web import processes as p
+
+
+@dataclass
+class RasaStack:
+    url: str
+    token: str
+    logs: Path
+
+    def reset_tracker(self, sender: str) -> None:
+        """Forget a conversation in Rasa (as if its tracker store had been lost)."""
+        resp = requests.put(
+            f"{self.url}/conversations/{quote(sender, safe='')}/tracker/events",
+            params={"token": self.token},
+            json=[],
+            timeout=30,
+        )
+        resp.raise_for_status()
+
+    def parse(self, text: str) -> dict:
+        resp = requests.post(
+            f"{self.url}/model/parse", params={"token": self.token}, json={"text": text}, timeout=30
+        )
+        resp.raise_for_status()
+        return resp.json()
+
+
+@contextmanager
+def rasa_stack(database_url: str, workdir: Path) -> Iterator[RasaStack]:
+    p.train_if_changed()
+    token = secrets.token_urlsafe(16)
+    rasa_port, actions_port = p.free_port(), p.free_port()
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=database_url,
+        SANIC_HOST="127.0.0.1",
+        RASA_TOKEN=token,
+        ACTION_SERVER_URL=f"http://127.0.0.1:{actions_port}/webhook",
+        RASA_TRACKER_DB=str(workdir / "rasa-tracker.db"),
+    )
+    actions_log, rasa_log = workdir / "actions.log", workdir / "rasa.log"
+    actions = p.start(p.actions_command(actions_port), env, actions_log)
+    rasa = p.start(p.rasa_command(rasa_port, token), p.rasa_env(env), rasa_log, cwd=p.BOT_DIR)
+    try:
+        p.wait_http(f"http://127.0.0.1:{actions_port}/health", actions, actions_log)
+        p.wait_http(f"http://127.0.0.1:{rasa_port}/", rasa, rasa_log)
+        yield RasaStack(f"http://127.0.0.1:{rasa_port}", token, workdir)
+    finally:
+        p.stop(rasa)
+        p.stop(actions)
