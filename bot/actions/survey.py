@@ -11,7 +11,6 @@ from rasa_sdk.events import (
     ActionExecuted,
     ActiveLoop,
     EventType,
-    FollowupAction,
     SessionStarted,
     SlotSet,
 )
@@ -74,7 +73,7 @@ class ActionIntroduce(Action):
         with engine() as e:
             say(dispatcher, e.introduce(tracker.sender_id))
             resume = e.in_progress(tracker.sender_id)
-        return [FollowupAction(FORM)] if resume else []
+        return [SlotSet("survey_ready", resume)]
 
 
 class ActionBeginSurvey(Action):
@@ -85,7 +84,7 @@ class ActionBeginSurvey(Action):
         with engine() as e:
             ok, replies = e.begin(tracker.sender_id, _message_id(tracker))
         say(dispatcher, replies)
-        return [SlotSet("answer", None), FollowupAction(FORM)] if ok else []
+        return [SlotSet("answer", None), SlotSet("survey_ready", ok)]
 
 
 class ActionAskAnswer(Action):
