@@ -115,21 +115,27 @@ class SurveyDef(_Strict):
     outro: ChannelText
     questions: Annotated[list[QuestionDef], Field(min_length=1, max_length=100)]
 
-    @model_validator(mode="after")
-    def _keys_and_skips(self) -> SurveyDef:
-        seen: dict[str, QuestionDef] = {}
-        for q in self.questions:
-            if q.key in seen:
-                raise ValueError(f"question key {q.key!r} is used twice")
-            if q.skip_if:
-                target = seen.get(q.skip_if.question)
-                if target is None:
-                    raise ValueError(
-                        f"question {q.key!r}: skip_if must name an earlier question, "
-                        f"not {q.skip_if.question!r}"
-                    )
-            seen[q.key] = q
-        return self
+
+def _cross_checks(d: dict[str, Any], lines: dict[tuple, int], source: str) -> list[str]:
+    """Checks across questions (duplicate keys, skip_if targets), with their own lines."""
+    problems, seen = [], set()
+    questions = d.get("questions") if isinstance(d.get("questions"), list) else []
+    for i, q in enumerate(questions):
+        if not isinstance(q, dict):
+            continue
+        key = q.get("key")
+        if key in seen:
+            line = lines.get(("questions", i, "key"), 1)
+            problems.append(f"{source}:{line}: questions.{i}.key: {key!r} is used twice")
+        skip = q.get("skip_if")
+        if isinstance(skip, dict) and skip.get("question") not in seen:
+            line = lines.get(("questions", i, "skip_if", "question"), 1)
+            problems.append(
+                f"{source}:{line}: questions.{i}.skip_if: question {key!r}: skip_if must name "
+                f"an earlier question, not {skip.get('question')!r}"
+            )
+        seen.add(key)
+    return problems
 
 
 def _line_index(node: yaml.Node, path: tuple = ()) -> dict[tuple, int]:
@@ -168,16 +174,18 @@ def parse_definition(text: str, source: str = "<string>") -> SurveyDef:
     if not isinstance(data, dict) or node is None:
         raise DefinitionError([f"{source}:1: a survey definition must be a YAML mapping"])
     lines = _line_index(node)
+    problems = _cross_checks(data, lines, source)
     try:
-        return SurveyDef.model_validate(data)
+        survey = SurveyDef.model_validate(data)
     except ValidationError as exc:
-        problems = []
         for err in exc.errors():
             loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("[")))
             where = ".".join(str(p) for p in loc) or "(top)"
             msg = re.sub(r"^Value error, ", "", err["msg"])
             problems.append(f"{source}:{_line_for(loc, lines)}: {where}: {msg}")
-        raise DefinitionError(problems) from None
+    if problems:
+        raise DefinitionError(problems)
+    return survey
 
 
 def load_definition(path: Path) -> SurveyDef:

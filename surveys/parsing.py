@@ -99,6 +99,7 @@ NO_WORDS = {
     "n",
     "no",
     "nah",
+    "nahh",
     "naw",
     "nope",
     "na",
@@ -222,7 +223,8 @@ def parse_scale(text: str, spec: dict[str, Any]) -> Parsed:
     if len(extra) == 1:
         return Parsed(True, extra[0])
     faces = {FACE_SCORES[c] for c in text if c in FACE_SCORES}
-    out_of = re.fullmatch(r"(\d+)\s*(?:/|out of|outta|oo)\s*(\d+)", t)
+    digits = " ".join(str(NUMBER_WORDS[w]) if w in NUMBER_WORDS else w for w in t.split(" "))
+    out_of = re.fullmatch(r"(\d+)\s*(?:/|out of|outta|oo)\s*(\d+)", digits)
     if out_of and int(out_of.group(2)) == hi:
         n = int(out_of.group(1))
         return Parsed(True, n) if lo <= n <= hi else FAIL
@@ -244,8 +246,11 @@ def parse_scale(text: str, spec: dict[str, Any]) -> Parsed:
     n = candidates.pop()
     if not lo <= n <= hi:
         return FAIL
+    anchors = set(_words(normalise(f"{scale.get('low', '')} {scale.get('high', '')}")))
     content = [
-        w for w in words if not w.isdigit() and w not in NUMBER_WORDS and w not in _INTENSIFIERS
+        w
+        for w in words
+        if not w.isdigit() and w not in NUMBER_WORDS and w not in _INTENSIFIERS | anchors
     ]
     if len(content) > 1:
         return FAIL  # a sentence that happens to contain a number is not a rating
@@ -279,15 +284,23 @@ def _match_options(t: str, options: list[dict[str, Any]], letters: bool = True) 
             i = ord(m.group(1)) - ord("a")
             if 0 <= i < len(options):
                 rest = t[2:].strip(_PUNCT + " ")
-                if not rest or any(_phrase_in(p, rest) for p in _option_phrases(options[i])):
+                named = _named_options(rest, options)
+                if not rest or named == [options[i]["value"]]:
                     return [options[i]["value"]]
-    if t.isdigit():
+                if named and options[i]["value"] not in named and m.group(1) not in "ai":
+                    return []  # "B school" when B is not school: a conflict, not a guess
+    if t.isascii() and t.isdigit():
         ranged = [o["value"] for o in options if _age_range(o["value"], int(t))]
         if len(ranged) == 1:
             return ranged
     exact = [o["value"] for o in options if t in _option_phrases(o)]
     if exact:
         return exact[:1]
+    return _named_options(t, options)
+
+
+def _named_options(t: str, options: list[dict[str, Any]]) -> list[str]:
+    """Values of the options whose label, value or alias appears in the text."""
     return [o["value"] for o in options if any(_phrase_in(p, t) for p in _option_phrases(o))]
 
 
@@ -336,7 +349,7 @@ def parse_yesno(text: str, spec: dict[str, Any] | None = None) -> Parsed:
             return Parsed(True, value)
     first = t.split(" ", 1)[0] if t else ""
     if " " in t and len(t.split()) <= 4:
-        if any(_phrase_in(w, t) for w in NOT_SURE_WORDS if " " in w or len(w) > 3):
+        if any(_phrase_in(w, t) for w in NOT_SURE_WORDS if " " in w or len(w) >= 3):
             return Parsed(True, "not_sure")
         if first in YES_WORDS and not (set(t.split()) & {"no", "nah", "not"}):
             return Parsed(True, "yes")

@@ -8,7 +8,9 @@ from typing import Any
 from surveys.messages import reprompt_lead
 from surveys.models import Question, QuestionType
 from surveys.parsing import letter
-from surveys.text import to_sms_text
+from surveys.text import gsm7_length, to_sms_text
+
+SMS_SEGMENT = 160
 
 FACES = {1: "😢", 2: "🙁", 3: "😐", 4: "🙂", 5: "😀"}
 FACE_WORDS = {1: "Really bad", 2: "Not good", 3: "OK", 4: "Good", 5: "Really good"}
@@ -55,6 +57,13 @@ def spelled_options(q: Question, channel: str) -> str:
     return "Type your answer, or SKIP to skip."
 
 
+def fit_sms(candidates: list[str]) -> str:
+    """The first candidate that fits one GSM-7 segment; else the first, whole (never cut:
+    a two-part SMS is better than a question with words missing)."""
+    texts = [to_sms_text(c) for c in candidates if c]
+    return next((t for t in texts if gsm7_length(t) <= SMS_SEGMENT), texts[0])
+
+
 def _web_buttons(q: Question) -> tuple[list[dict[str, str]], str | None]:
     spec = q.spec or {}
     if q.type == QuestionType.SCALE:
@@ -93,10 +102,13 @@ def render_question(
 ) -> Reply:
     """The question as the young person sees it; a reprompt spells the options out."""
     if channel == "sms":
-        body = q.sms or f"Q{number} {q.text} {spelled_options(q, channel)}"
+        spelled = spelled_options(q, channel)
         if reprompt:
-            body = f"{reprompt_lead(channel)} {spelled_options(q, channel)}"
-        return Reply(to_sms_text(body))
+            lead = reprompt_lead(channel)
+            candidates = [f"{lead} {spelled}", f"Sorry! {spelled}", f"Sorry! {q.sms}"]
+        else:
+            candidates = [q.sms, f"Q{number} {q.text} {spelled}"]
+        return Reply(fit_sms(candidates))
     text = q.text
     if reprompt:
         text = f"{reprompt_lead(channel)} {q.text}\n{spelled_options(q, channel)}"

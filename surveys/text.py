@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # GSM 03.38 basic character set plus the extension table (which costs two septets).
@@ -42,4 +43,4 @@ def to_sms_text(text: str) -> str:
             continue
         base = unicodedata.normalize("NFKD", c).encode("ascii", "ignore").decode()
         out.append(base)
-    return " ".join("".join(out).split(" ")).strip()
+    return re.sub(r" {2,}", " ", "".join(out)).strip()

@@ -1,13 +1,12 @@
 """Tolerant answer parsing against the real option specs of the BMBF survey (bmbf.yaml).
 
-Cases marked xfail(strict=True) are parser bugs found while writing these tests: the
-expectation is what a young person meant, and the mark must go once the parser is fixed.
+Cases made with `fixed(...)` were parser bugs found by these tests; they stay as regressions.
 """
 
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from surveys.definitions import DEFINITIONS_DIR, QuestionDef, as_spec, load_definition
@@ -22,7 +21,6 @@ PROPERTY = settings(
     database=None,
     deadline=None,
     max_examples=150,
-    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 
 
@@ -35,9 +33,9 @@ def values(key: str) -> list[str]:
     return [o.value for o in QUESTIONS[key].options]
 
 
-def bug(*args: object, reason: str) -> object:
-    """A case the parser gets wrong today: kept as a strict xfail for the owner to fix."""
-    return pytest.param(*args, marks=pytest.mark.xfail(reason=reason, strict=True))
+def fixed(*args: object, reason: str) -> object:
+    """A case the parser once got wrong (the reason says how): a regression test now."""
+    return pytest.param(*args)
 
 
 def keys_of(qtype: QuestionType) -> list[str]:
@@ -111,10 +109,10 @@ def test_bmbf_has_the_question_keys_these_tests_use() -> None:
         ("very happy", 5),
         ("Very Happy!!", 5),
         ("Not at all", 1),
-        bug("5 (very happy)", 5, reason="echoing the SMS anchor '5 (very happy)' is rejected"),
-        bug("1 (not at all)", 1, reason="echoing the SMS anchor '1 (not at all)' is rejected"),
-        bug("5 very happy", 5, reason="a number followed by its own anchor label is rejected"),
-        bug("four out of five", 4, reason="'N out of M' is only understood with digits"),
+        fixed("5 (very happy)", 5, reason="echoing the SMS anchor '5 (very happy)' is rejected"),
+        fixed("1 (not at all)", 1, reason="echoing the SMS anchor '1 (not at all)' is rejected"),
+        fixed("5 very happy", 5, reason="a number followed by its own anchor label is rejected"),
+        fixed("four out of five", 4, reason="'N out of M' is only understood with digits"),
     ],
 )
 def test_scale_accepts(text: str, expected: int) -> None:
@@ -276,7 +274,7 @@ def test_single_accepts(key: str, text: str, expected: str) -> None:
         ("q14_priority", "jobs and money"),
         ("q14_priority", "home and online"),
         ("q14_priority", ""),
-        bug(
+        fixed(
             "q14_priority",
             "B school",
             reason="letter B (jobs) and the word 'school' (E) conflict; parser guesses school",
@@ -349,12 +347,12 @@ Q7 = "q7_talk_to"
         ("my mum and a teacher", ["family", "teacher"]),
         ("nan and grandad", ["family"]),
         ("my social worker", ["youth_or_social_worker"]),
-        bug(
+        fixed(
             "a friend and my mum",
             ["family", "friend"],
             reason="leading 'a' is read as letter A and the friend is silently dropped",
         ),
-        bug(
+        fixed(
             "a carer and my mum",
             ["family", "carer"],
             reason="leading 'a' is read as letter A and the carer is silently dropped",
@@ -481,10 +479,10 @@ def test_property_multi_letter_subsets(chosen: set[int], data: st.DataObject) ->
         ("I don't know", "not_sure"),
         ("don’t know", "not_sure"),
         ("🤷", "not_sure"),
-        bug("nahh", "no", reason="'nahh' (and 'nahhh', squashed to 'nahh') is not a no-word"),
-        bug("nahhh", "no", reason="'nahhh' is squashed to 'nahh', which is not a no-word"),
-        bug("idk tbh", "not_sure", reason="'idk' is ignored inside a short phrase (len <= 3)"),
-        bug("idk lol", "not_sure", reason="'idk' is ignored inside a short phrase (len <= 3)"),
+        fixed("nahh", "no", reason="'nahh' (and 'nahhh', squashed to 'nahh') is not a no-word"),
+        fixed("nahhh", "no", reason="'nahhh' is squashed to 'nahh', which is not a no-word"),
+        fixed("idk tbh", "not_sure", reason="'idk' is ignored inside a short phrase (len <= 3)"),
+        fixed("idk lol", "not_sure", reason="'idk' is ignored inside a short phrase (len <= 3)"),
     ],
 )
 def test_yesno_accepts(key: str, text: str, expected: str) -> None:
@@ -525,28 +523,17 @@ def test_free_text_empty_is_not_an_answer(text: str) -> None:
 
 
 # ---------------------------------------------------------------- never raises
-def _crashes_on_unicode_digits(q: QuestionDef) -> bool:
-    """Questions whose parser reaches the age-range int() on '²'-style digits today."""
-    return q.type in (QuestionType.SINGLE, QuestionType.MULTI) or bool(q.extra_options)
-
-
 UNICODE_DIGIT_BUG = (
     "str.isdigit() is true for '²' and '①' but int() rejects them: "
-    "_match_options raises ValueError instead of returning ok=False"
+    "_match_options raised ValueError instead of returning ok=False"
 )
 
 
-def _every_question(xfail_unicode_digits: bool) -> list[object]:
-    params = []
-    for q in BMBF.questions:
-        marks = []
-        if xfail_unicode_digits and _crashes_on_unicode_digits(q):
-            marks = [pytest.mark.xfail(reason=UNICODE_DIGIT_BUG, raises=ValueError, strict=True)]
-        params.append(pytest.param(q.key, marks=marks, id=q.key))
-    return params
+def _every_question() -> list[object]:
+    return [pytest.param(q.key, id=q.key) for q in BMBF.questions]
 
 
-@pytest.mark.parametrize("key", _every_question(xfail_unicode_digits=True))
+@pytest.mark.parametrize("key", _every_question())
 @PROPERTY
 @given(text=st.text())
 @example(text="²")
@@ -557,24 +544,14 @@ def test_property_parse_answer_never_raises(key: str, text: str) -> None:
     assert result.ok is (result.value is not None)
 
 
-@pytest.mark.parametrize("key", _every_question(xfail_unicode_digits=False))
-@PROPERTY
-@given(text=st.text(alphabet=st.characters(exclude_categories=("Cs", "No"))))
-def test_property_parse_answer_never_raises_without_other_number_chars(key: str, text: str) -> None:
-    """Same guard as above minus category 'No' (the '²' bug), so it stays live meanwhile."""
-    result = parse(key, text)
-    assert isinstance(result, Parsed)
-    assert result.ok is (result.value is not None)
-
-
 @pytest.mark.parametrize(
     ("key", "text"),
     [
-        bug("q1_age", "²", reason=UNICODE_DIGIT_BUG),
-        bug("q1_age", "13²", reason=UNICODE_DIGIT_BUG),
-        bug("q11_least_safe", "①", reason=UNICODE_DIGIT_BUG),
-        bug("q7_talk_to", "²", reason=UNICODE_DIGIT_BUG),
-        bug("q13_school", "²", reason=UNICODE_DIGIT_BUG),
+        fixed("q1_age", "²", reason=UNICODE_DIGIT_BUG),
+        fixed("q1_age", "13²", reason=UNICODE_DIGIT_BUG),
+        fixed("q11_least_safe", "①", reason=UNICODE_DIGIT_BUG),
+        fixed("q7_talk_to", "²", reason=UNICODE_DIGIT_BUG),
+        fixed("q13_school", "²", reason=UNICODE_DIGIT_BUG),
         ("q2_happy", "²"),
         ("q8_trusted_adult", "²"),
     ],
