@@ -104,6 +104,11 @@ def thanks_text(channel: str) -> str:
     return "You're welcome!"
 
 
+def getting_ready_text(channel: str) -> str:
+    """Said when a chat opens while the bot is unavailable."""
+    return "Hi! We're getting things ready. We'll say hello here in a moment."
+
+
 def saved_later_text(channel: str) -> str:
     """Said when the bot is unavailable: the message is kept and answered later."""
     return "Thanks, your message is saved. We'll reply soon."

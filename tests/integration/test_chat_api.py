@@ -9,7 +9,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from surveys.db import engine_for
-from surveys.messages import saved_later_text
+from surveys.messages import getting_ready_text, saved_later_text
 from surveys.models import Direction, Message, MessageStatus, utcnow
 from tests.support.chat import YoungPerson
 from web.bot_client import BotClient
@@ -92,7 +92,7 @@ def test_long_emoji_and_multiline_messages_are_kept_whole(offline, conversation,
 def test_bot_down_then_back_nothing_is_lost(app_without_bot, rasa, db, prepared_db):
     yp = YoungPerson(app_without_bot.test_client())
     yp.start()
-    assert yp.pending and yp.last[0]["text"] == saved_later_text("web")
+    assert yp.pending and yp.last[0]["text"] == getting_ready_text("web")
     yp.say("/start_survey")
     assert yp.pending and yp.last[0]["text"] == saved_later_text("web")
     yp.say("b")

@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, jsonify, render_template, request
 from sqlmodel import Session, select
 from werkzeug.exceptions import NotFound
 
-from surveys.messages import saved_later_text
+from surveys.messages import getting_ready_text, saved_later_text
 from surveys.models import Direction, Message, MessageStatus, Participant
 from surveys.participants import (
     NoOpenConsultation,
@@ -52,7 +52,8 @@ def _converse(participant: Participant, text: str, kind: str = "text"):
         )
     pending = msg.status == MessageStatus.RECEIVED
     if pending and not replies:
-        replies = [gateway.store_notice(participant.id, "web", saved_later_text("web"), msg_id)]
+        notice = getting_ready_text("web") if kind == "event" else saved_later_text("web")
+        replies = [gateway.store_notice(participant.id, "web", notice, msg_id)]
     return {"messages": [_as_json(r) for r in replies], "pending": pending}
 
 
