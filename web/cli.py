@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -105,46 +106,46 @@ def surveys() -> None:
     """Survey definitions."""
 
 
-@surveys.command("load")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-def surveys_load(files: tuple[Path, ...]) -> None:
-    """Load or update surveys from YAML FILES."""
-    from surveys.db import session_scope
+def _each_file(files: tuple[Path, ...], handle: Callable[[Path], str]) -> None:
+    """Run `handle` on each file, printing its result or its file:line problems; exit 1 if any
+    file was refused."""
     from surveys.definitions import DefinitionError
-    from surveys.loader import load_file
 
     failed = False
     for path in files:
         try:
-            with session_scope() as session:
-                survey, changed = load_file(session, path)
-            state = f"loaded (version {survey.version})" if changed else "unchanged"
-            click.echo(f"{path}: survey '{survey.slug}' {state}")
+            click.echo(handle(path))
         except DefinitionError as exc:
             failed = True
             for problem in exc.problems:
                 click.echo(problem, err=True)
     if failed:
         sys.exit(1)
+
+
+@surveys.command("load")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+def surveys_load(files: tuple[Path, ...]) -> None:
+    """Load or update surveys from YAML FILES."""
+    from surveys.db import session_scope
+    from surveys.loader import load_file
+
+    def load(path: Path) -> str:
+        with session_scope() as session:
+            survey, changed = load_file(session, path)
+        state = f"loaded (version {survey.version})" if changed else "unchanged"
+        return f"{path}: survey '{survey.slug}' {state}"
+
+    _each_file(files, load)
 
 
 @surveys.command("check")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 def surveys_check(files: tuple[Path, ...]) -> None:
     """Check YAML FILES against the survey schema without loading them."""
-    from surveys.definitions import DefinitionError, load_definition
+    from surveys.definitions import load_definition
 
-    failed = False
-    for path in files:
-        try:
-            d = load_definition(path)
-            click.echo(f"{path}: OK ({len(d.questions)} questions)")
-        except DefinitionError as exc:
-            failed = True
-            for problem in exc.problems:
-                click.echo(problem, err=True)
-    if failed:
-        sys.exit(1)
+    _each_file(files, lambda path: f"{path}: OK ({len(load_definition(path).questions)} questions)")
 
 
 # ------------------------------------------------------------------ users
