@@ -5,10 +5,13 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
+# Alembic logs its plugin set-up at INFO when alembic.command is imported: keep set-up quiet.
+logging.getLogger("alembic").setLevel(logging.WARNING)
 
-from surveys.db import normalise_url
+from alembic import command  # noqa: E402
+from alembic.config import Config  # noqa: E402
+
+from surveys.db import normalise_url  # noqa: E402
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -21,7 +24,6 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(url: str, revision: str = "head") -> None:
-    logging.getLogger("alembic").setLevel(logging.WARNING)
     command.upgrade(alembic_config(url), revision)
 
 
