@@ -51,6 +51,8 @@ def test_answering_by_buttons_and_typing_on_a_small_phone(phone: Page, live_url:
     phone.get_by_role("button", name="Family").click()
     phone.get_by_role("button", name="A teacher").click()
     expect(phone.get_by_role("button", name="Family")).to_have_attribute("aria-pressed", "true")
+    send_box, composer = send.bounding_box(), phone.locator("#composer").bounding_box()
+    assert send_box["y"] + send_box["height"] <= composer["y"]  # not hidden by the text box
     send.click()
     expect(phone.locator("#log li.you").last).to_have_text("You said: Family, A teacher")
     expect(last_bot(phone)).to_contain_text(QS[7].text)

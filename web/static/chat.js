@@ -78,6 +78,7 @@
       group.appendChild(sendBtn);
     }
     choices.appendChild(group);
+    group.scrollIntoView({ block: "end" });
   }
 
   function render(messages) {
