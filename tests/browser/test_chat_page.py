@@ -87,4 +87,4 @@ def test_keyboard_only_user_can_start_and_answer(phone: Page, live_url: str):
     phone.keyboard.type("c")
     phone.keyboard.press("Enter")
     expect(last_bot(phone)).to_contain_text(QS[1].text)
-    expect(phone.locator("#log")).to_have_attribute("aria-live", "polite")
+    expect(phone.get_by_role("log", name="Conversation")).to_have_attribute("aria-live", "polite")
