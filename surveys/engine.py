@@ -334,6 +334,14 @@ class SurveyEngine:
             self.session.add(enr)
         return Outcome(state="stopped")
 
+    def opt_out_request(self, key: str, text: str) -> tuple[bool, list[Reply]]:
+        """Outside a question: an exact STOP stops now; 'pls stop texting me' is confirmed
+        first. Returns (stopped, replies)."""
+        if control_word(text) in STOP_WORDS:
+            self.stop(key)
+            return True, self.closing(key)
+        return False, [Reply(m.opt_out_confirm_text(self.channel(key)))]
+
     def closing(self, key: str) -> list[Reply]:
         """The last message: thanks and 'you said, we did', or the stop acknowledgement."""
         enr = self.enrolment(key)

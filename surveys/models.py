@@ -53,10 +53,21 @@ class Direction(StrEnum):
 class MessageStatus(StrEnum):
     RECEIVED = "received"  # inbound, stored, not yet processed
     PROCESSED = "processed"
-    FAILED = "failed"
-    QUEUED = "queued"  # outbound, waiting for the channel to deliver
+    FAILED = "failed"  # inbound: failed 3 times; outbound: refused or unknown (see error)
+    QUEUED = "queued"  # outbound, waiting for the relay
+    SENDING = "sending"  # outbound, handed to the provider; result not yet stored
     SENT = "sent"
     DELIVERED = "delivered"
+    UNDELIVERED = "undelivered"
+    SUPPRESSED = "suppressed"  # outbound, never sent: the young person opted out
+
+
+class MessageKind(StrEnum):
+    TEXT = "text"  # inbound text, or a bot reply
+    EVENT = "event"  # inbound, made by the platform (e.g. the opening /greet)
+    NOTICE = "notice"  # outbound, said by the platform itself
+    WAVE = "wave"  # outbound, first message of a wave (quiet hours apply)
+    REMINDER = "reminder"  # outbound, reminder to a non-finisher (quiet hours apply)
 
 
 class Participant(SQLModel, table=True):
@@ -69,6 +80,8 @@ class Participant(SQLModel, table=True):
     phone_hash: str | None = Field(default=None, unique=True, max_length=64)
     contact_encrypted: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
     opted_out_at: datetime | None = None
+    consent_source: str | None = Field(default=None, max_length=120)  # lawful basis / who consented
+    consent_at: datetime | None = None
     lease_until: datetime | None = None  # who is processing this participant's inbox
     created_at: datetime = Field(default_factory=utcnow)
 
@@ -166,7 +179,8 @@ class Message(SQLModel, table=True):
     body: str
     buttons: list[dict[str, str]] = Field(default_factory=list, sa_column=Column(JSON))
     extra: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
-    kind: str = Field(default="text", max_length=16)  # text | event (e.g. the opening greet)
+    kind: str = Field(default="text", max_length=16)  # see MessageKind
+    dedupe_key: str | None = Field(default=None, unique=True, max_length=80)  # e.g. wave:3:p:17
     status: str = Field(max_length=16, index=True)
     external_id: str | None = Field(default=None, max_length=64)
     reply_to_id: int | None = Field(default=None, foreign_key="message.id")
@@ -175,6 +189,28 @@ class Message(SQLModel, table=True):
     error: str | None = Field(default=None, max_length=200)
     created_at: datetime = Field(default_factory=utcnow)
     processed_at: datetime | None = None
+
+
+class Wave(SQLModel, table=True):
+    """A scheduled send of a consultation's first message to an audience, with reminders."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    consultation_id: int = Field(foreign_key="consultation.id", index=True)
+    name: str = Field(max_length=200)
+    start_at: datetime
+    reminder_after_days: int | None = None
+    status: str = Field(default="scheduled", max_length=16)  # scheduled|sending|sent|cancelled
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class WaveRecipient(SQLModel, table=True):
+    """Who a wave goes to (their enrolment is created when the wave is dispatched)."""
+
+    __table_args__ = (UniqueConstraint("wave_id", "participant_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    wave_id: int = Field(foreign_key="wave.id", index=True)
+    participant_id: int = Field(foreign_key="participant.id", index=True)
 
 
 class User(SQLModel, table=True):

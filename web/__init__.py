@@ -8,9 +8,9 @@ from typing import Any
 from flask import Flask
 
 from surveys.db import engine_for
-from web.bot_client import BotClient
 from web.config import WebConfig
-from web.gateway import Gateway
+from web.messaging import build_gateway
+from web.sms.settings import SmsSettings
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -21,15 +21,18 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False
 
     core = app.config["CORE"]
-    engine = engine_for(core.database_url)
-    bot = BotClient(app.config["RASA_URL"], app.config["RASA_TOKEN"], app.config["RASA_TIMEOUT"])
-    app.extensions["db_engine"] = engine
-    app.extensions["gateway"] = Gateway(engine, bot)
+    app.extensions["db_engine"] = engine_for(core.database_url)
+    app.extensions["gateway"] = build_gateway(
+        core, app.config["RASA_URL"], app.config["RASA_TOKEN"], app.config["RASA_TIMEOUT"]
+    )
+    app.extensions["sms_settings"] = app.config.get("SMS") or SmsSettings.from_env()
 
     from web import console, errors, health
     from web.chat import bp as chat_bp
+    from web.sms import bp as sms_bp
 
     app.register_blueprint(chat_bp)
+    app.register_blueprint(sms_bp)
     app.register_blueprint(console.bp)
     app.register_blueprint(health.bp)
     errors.register(app)

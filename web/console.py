@@ -44,8 +44,10 @@ def init_login(app: Flask) -> None:
     login_manager.login_view = "console.login"
     csrf.init_app(app)
     from web.chat import bp as chat_bp
+    from web.sms import bp as sms_bp
 
     csrf.exempt(chat_bp)  # JSON API authenticated by its conversation id, not cookies
+    csrf.exempt(sms_bp)  # Twilio webhooks, authenticated by their signature
 
 
 def _session() -> Session:

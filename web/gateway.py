@@ -23,15 +23,27 @@ log = logging.getLogger(__name__)
 
 LEASE_SECONDS = 60
 RETRY_BACKOFF = (5, 15, 30, 60, 120, 300)  # seconds; the last value repeats
+MAX_PROCESSING_ERRORS = 3  # then the message is marked failed and shown to staff
+
+# A screen looks at an inbound message before the bot does. It returns replies to send, and
+# whether the bot should still see the message (SMS keywords now; safeguarding later).
+Screen = Callable[[Session, Participant, Message], tuple[list[str], bool]]
 
 
 class Gateway:
     """Stores inbound messages and turns them into stored replies through the bot."""
 
-    def __init__(self, engine: Engine, bot: BotClient, clock: Callable[[], datetime] = utcnow):
+    def __init__(
+        self,
+        engine: Engine,
+        bot: BotClient,
+        clock: Callable[[], datetime] = utcnow,
+        screens: list[Screen] | None = None,
+    ):
         self.engine = engine
         self.bot = bot
         self.clock = clock
+        self.screens = screens or []
 
     # ---------------------------------------------------------------- storing
     def receive(self, participant_id: int, channel: str, text: str, kind: str = "text") -> int:
@@ -129,29 +141,37 @@ class Gateway:
                     return  # keep order: later messages wait behind this one
 
     def _handle(self, s: Session, participant: Participant, msg: Message) -> bool:
-        """Send one message to the bot and store its replies; False if the bot is unavailable."""
+        """Screen one message, send it to the bot and store the replies.
+
+        Returns False when processing must pause for this participant (the bot is down, or an
+        error will be retried); later messages wait behind this one to keep their order.
+        """
         try:
-            replies = self.bot.send(
-                participant.key, msg.body, {"message_id": msg.id, "channel": msg.channel}
-            )
+            replies, to_bot = self._screen(s, participant, msg)
+            if to_bot and msg.body.strip():
+                for r in self.bot.send(
+                    participant.key, msg.body, {"message_id": msg.id, "channel": msg.channel}
+                ):
+                    replies.append(r)
         except BotUnavailable as exc:
-            msg.attempts += 1
-            delay = RETRY_BACKOFF[min(msg.attempts, len(RETRY_BACKOFF)) - 1]
-            msg.next_attempt_at = self.clock() + timedelta(seconds=delay)
-            msg.error = f"bot unavailable: {exc}"[:200]
-            s.add(msg)
-            s.commit()
-            log.warning("bot unavailable for message id=%s (attempt %s)", msg.id, msg.attempts)
-            return False
+            s.rollback()
+            return self._retry_later(s, msg, f"bot unavailable: {exc}", give_up=False)
+        except Exception as exc:  # noqa: BLE001  (any other fault: retried, then shown to staff)
+            s.rollback()
+            log.exception("processing message id=%s failed", msg.id)
+            return self._retry_later(s, msg, f"{type(exc).__name__}", give_up=True)
         for r in replies:
+            text, buttons, extra = (
+                (r, [], {}) if isinstance(r, str) else (r.text, r.buttons, r.extra)
+            )
             s.add(
                 Message(
                     participant_id=participant.id,
                     direction=Direction.OUT,
                     channel=msg.channel,
-                    body=r.text,
-                    buttons=r.buttons,
-                    extra=r.extra,
+                    body=text,
+                    buttons=buttons,
+                    extra=extra,
                     reply_to_id=msg.id,
                     status=MessageStatus.SENT if msg.channel == "web" else MessageStatus.QUEUED,
                 )
@@ -163,6 +183,34 @@ class Gateway:
         s.commit()
         log.info("inbound processed id=%s replies=%s", msg.id, len(replies))
         return True
+
+    def _screen(self, s: Session, participant: Participant, msg: Message) -> tuple[list, bool]:
+        replies: list = []
+        for screen in self.screens:
+            said, to_bot = screen(s, participant, msg)
+            replies += said
+            if not to_bot:
+                return replies, False
+        return replies, True
+
+    def _retry_later(self, s: Session, msg: Message, error: str, give_up: bool) -> bool:
+        """Back off and retry; after MAX_PROCESSING_ERRORS faults (not bot outages) mark the
+        message failed so staff see it. Nothing is dropped."""
+        msg = s.get(Message, msg.id)
+        msg.attempts += 1
+        msg.error = error[:200]
+        if give_up and msg.attempts >= MAX_PROCESSING_ERRORS:
+            msg.status = MessageStatus.FAILED
+            log.error(
+                "message id=%s failed %s times; marked failed for staff", msg.id, msg.attempts
+            )
+        else:
+            delay = RETRY_BACKOFF[min(msg.attempts, len(RETRY_BACKOFF)) - 1]
+            msg.next_attempt_at = self.clock() + timedelta(seconds=delay)
+            log.warning("message id=%s not processed (%s); retry in %ss", msg.id, error, delay)
+        s.add(msg)
+        s.commit()
+        return msg.status == MessageStatus.FAILED  # a failed message no longer blocks the queue
 
     def due_participants(self) -> list[int]:
         """Participants with inbound messages waiting whose retry time has come."""

@@ -1,4 +1,4 @@
-"""The worker: one APScheduler with a persistent job store, running the inbox processor."""
+"""The worker: one APScheduler with a persistent job store: inbox processor and SMS relay."""
 
 from __future__ import annotations
 
@@ -10,28 +10,48 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 
 from surveys.db import engine_for, normalise_url
 from surveys.settings import Settings
-from web.bot_client import BotClient
 from web.config import WebConfig
 from web.gateway import Gateway
+from web.messaging import build_gateway
+from web.sms.client import make_client
+from web.sms.relay import Relay
+from web.sms.settings import SmsSettings
 
 log = logging.getLogger(__name__)
 _gateway: Gateway | None = None
-INBOX_INTERVAL_SECONDS = 5
+_relay: Relay | None = None
+INBOX_INTERVAL_SECONDS = 1
+OUTBOX_INTERVAL_SECONDS = 1
 
 
 def process_inbox() -> None:
-    """Retry inbound messages that could not be answered (e.g. while Rasa was down)."""
+    """Process stored inbound messages: new SMS, and anything waiting for the bot to return."""
     tried = _gateway.process_due() if _gateway else 0
     if tried:
-        log.info("inbox: retried %s participant(s)", tried)
+        log.info("inbox: processed %s participant(s)", tried)
+
+
+def relay_outbox() -> None:
+    """Send queued SMS through Twilio."""
+    if _relay:
+        _relay.run_once()
+
+
+def build_relay(core: Settings) -> Relay | None:
+    sms = SmsSettings.from_env()
+    if not sms.configured:
+        log.warning("SMS is not configured (TWILIO_* unset): queued texts wait unsent")
+        return None
+    return Relay(engine_for(core.database_url), sms, make_client(sms), core.data_key)
 
 
 def build_scheduler() -> BlockingScheduler:
-    global _gateway
+    global _gateway, _relay
     core, web = Settings.from_env(), WebConfig.from_env()
-    _gateway = Gateway(
-        engine_for(core.database_url), BotClient(web.RASA_URL, web.RASA_TOKEN, web.RASA_TIMEOUT)
-    )
+    _gateway = build_gateway(core, web.RASA_URL, web.RASA_TOKEN, web.RASA_TIMEOUT)
+    _relay = build_relay(core)
+    if _relay and (stale := _relay.recover_stale()):
+        log.error("%s text(s) were interrupted mid-send; marked failed, not resent", stale)
     scheduler = BlockingScheduler(
         jobstores={"default": SQLAlchemyJobStore(url=normalise_url(core.database_url))},
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
@@ -42,6 +62,13 @@ def build_scheduler() -> BlockingScheduler:
         "interval",
         seconds=INBOX_INTERVAL_SECONDS,
         id="process-inbox",
+        replace_existing=True,
+    )
+    scheduler.add_job(
+        relay_outbox,
+        "interval",
+        seconds=OUTBOX_INTERVAL_SECONDS,
+        id="relay-outbox",
         replace_existing=True,
     )
     return scheduler

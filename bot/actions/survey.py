@@ -134,13 +134,19 @@ class ActionSurveyFinished(Action):
 
 
 class ActionStopSurvey(Action):
+    """The opt_out intent outside a question: STOP stops; anything wordier asks to confirm."""
+
     def name(self) -> str:
         return "action_stop_survey"
 
     async def run(self, dispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         with engine() as e:
-            e.stop(tracker.sender_id)
-            say(dispatcher, e.closing(tracker.sender_id))
+            stopped, replies = e.opt_out_request(
+                tracker.sender_id, tracker.latest_message.get("text") or ""
+            )
+        say(dispatcher, replies)
+        if not stopped:
+            return []
         return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("answer", None)]
 
 

@@ -1,0 +1,28 @@
+"""Builds the message gateway the same way for the web app, the worker and the tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from surveys.db import engine_for
+from surveys.models import utcnow
+from surveys.settings import Settings
+from web.bot_client import BotClient
+from web.gateway import Gateway
+from web.sms.screen import make_sms_keyword_screen
+
+
+def build_gateway(
+    core: Settings,
+    rasa_url: str,
+    rasa_token: str,
+    timeout: float = 20,
+    clock: Callable[[], datetime] = utcnow,
+) -> Gateway:
+    return Gateway(
+        engine_for(core.database_url),
+        BotClient(rasa_url, rasa_token, timeout),
+        clock=clock,
+        screens=[make_sms_keyword_screen(core)],
+    )
