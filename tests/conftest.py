@@ -12,6 +12,7 @@ from sqlmodel import Session
 from surveys.db import engine_for
 from surveys.loader import seed
 from surveys.migrate import upgrade
+from surveys.privacy import new_data_key
 from surveys.settings import Settings
 from tests.support.postgres import postgres_server
 from tests.support.rasa_stack import RasaStack, rasa_stack
@@ -42,6 +43,7 @@ def prepared_db(database_url: str) -> Iterator[str]:
     """Migrated and seeded; DATABASE_URL points every in-process component at it."""
     mp = pytest.MonkeyPatch()
     mp.setenv("DATABASE_URL", database_url)
+    mp.setenv("YOUTHVOICE_DATA_KEY", new_data_key())
     upgrade(database_url)
     with Session(engine_for(database_url)) as s:
         seed(s)
@@ -90,3 +92,41 @@ def client(app):
 def app_without_bot(prepared_db: str):
     """The web app while Rasa is unreachable."""
     return make_app(prepared_db, DEAD_RASA)
+
+
+ACCOUNT_SID = "AC" + "1" * 32
+
+
+@pytest.fixture(scope="session")
+def sms_world(prepared_db: str, rasa: RasaStack):
+    """The web app and the Twilio stand-in on loopback servers, wired to each other."""
+    import dataclasses
+    import secrets
+
+    from surveys.db import engine_for as _engine_for
+    from tests.support.servers import serve
+    from tests.support.sms import SmsWorld
+    from web.sms.client import make_client
+    from web.sms.relay import Relay
+    from web.sms.settings import SmsSettings
+    from web.sms.standin import create_standin
+
+    token = secrets.token_hex(16)
+    standin = create_standin(ACCOUNT_SID, token, webhook_url="")
+    app = make_app(prepared_db, rasa.url, rasa.token)
+    with serve(standin) as standin_url, serve(app) as web_url:
+        settings = dataclasses.replace(
+            SmsSettings.from_env(),
+            account_sid=ACCOUNT_SID,
+            auth_token=token,
+            messaging_service_sid="MG" + "2" * 32,
+            api_url=standin_url,
+            public_url=web_url,
+            rate_per_second=1000,
+        )
+        app.extensions["sms_settings"] = settings
+        standin.extensions["standin"].webhook_url = f"{web_url}/sms/inbound"
+        relay = Relay(
+            _engine_for(prepared_db), settings, make_client(settings), Settings.from_env().data_key
+        )
+        yield SmsWorld(web_url, standin_url, app.extensions["gateway"], relay, app)

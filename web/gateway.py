@@ -148,6 +148,9 @@ class Gateway:
         """
         try:
             replies, to_bot = self._screen(s, participant, msg)
+            # Commit what the screens did before calling the bot: its action server writes to
+            # the same database, and must not wait behind this transaction (SQLite locks it).
+            s.commit()
             if to_bot and msg.body.strip():
                 for r in self.bot.send(
                     participant.key, msg.body, {"message_id": msg.id, "channel": msg.channel}

@@ -71,7 +71,8 @@ def test_unknown_conversation(offline, conv):
 
 
 def test_unknown_conversation_when_polling(offline):
-    assert offline.get("/chat/api/messages?conversation=nope").status_code == 404
+    assert offline.get("/chat/api/messages", headers={"X-Conversation": "nope"}).status_code == 404
+    assert offline.get("/chat/api/messages").status_code == 400
 
 
 def test_unknown_consultation_is_404(offline):
@@ -109,7 +110,7 @@ def test_bot_down_then_back_nothing_is_lost(app_without_bot, rasa, db, prepared_
     gateway = Gateway(engine_for(prepared_db), BotClient(rasa.url, rasa.token), lambda: later)
     assert gateway.process_due() >= 1
 
-    resp = yp.client.get(f"/chat/api/messages?conversation={yp.conversation}")
+    resp = yp.client.get("/chat/api/messages", headers={"X-Conversation": yp.conversation})
     data = resp.get_json()
     assert data["pending"] is False
     bot_texts = [m["text"] for m in data["messages"] if m["from"] == "bot"]

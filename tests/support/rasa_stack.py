@@ -43,7 +43,7 @@ class RasaStack:
 def rasa_stack(database_url: str, workdir: Path) -> Iterator[RasaStack]:
     p.train_if_changed()
     token = secrets.token_urlsafe(16)
-    rasa_port, actions_port = p.free_port(), p.free_port()
+    rasa_port, actions_port = p.free_ports(2)
     env = dict(os.environ)
     env.update(
         DATABASE_URL=database_url,

@@ -90,8 +90,12 @@ def post_message():
 
 @bp.get("/api/messages")
 def list_messages():
-    """The conversation so far (or since `after`): used to poll and to restore a page."""
-    participant = _participant(conversation_id(request.args.get("conversation")))
+    """The conversation so far (or since `after`): used to poll and to restore a page.
+
+    The conversation id comes in the X-Conversation header, never the URL, so it stays out of
+    access logs and browser history.
+    """
+    participant = _participant(conversation_id(request.headers.get("X-Conversation")))
     after = request.args.get("after", default=0, type=int)
     with _session() as s:
         rows = list(

@@ -15,8 +15,9 @@
 
   function setStatus(text) { statusEl.textContent = text || ""; }
 
-  function api(method, url, body) {
+  function api(method, url, body, conv) {
     var opts = { method: method, headers: { "Accept": "application/json" } };
+    if (conv) { opts.headers["X-Conversation"] = conv; }
     if (body) { opts.headers["Content-Type"] = "application/json"; opts.body = JSON.stringify(body); }
     return fetch(url, opts).then(function (r) {
       return r.json().catch(function () { return {}; }).then(function (data) {
@@ -98,7 +99,7 @@
   function schedulePoll() {
     clearTimeout(pollTimer);
     pollTimer = setTimeout(function () {
-      api("GET", "/chat/api/messages?conversation=" + encodeURIComponent(conversation) + "&after=" + lastId)
+      api("GET", "/chat/api/messages?after=" + lastId, null, conversation)
         .then(function (data) {
           render(data.messages);
           if (data.pending) { schedulePoll(); } else { setStatus(""); }
@@ -139,7 +140,7 @@
     var saved = null;
     try { saved = localStorage.getItem(storeKey); } catch (e) { saved = null; }
     var ready = saved
-      ? api("GET", "/chat/api/messages?conversation=" + encodeURIComponent(saved)).then(function (data) {
+      ? api("GET", "/chat/api/messages", null, saved).then(function (data) {
           conversation = saved;
           handle(data);
         }).catch(function (e) { if (e.status === 404) { return startNew(); } throw e; })
