@@ -228,3 +228,144 @@ def run_command() -> None:
     from web.supervisor import run_all
 
     sys.exit(run_all())
+
+
+# ------------------------------------------------------------------ waves
+@cli.group()
+def waves() -> None:
+    """SMS waves: a consultation's first text to an audience, with reminders."""
+
+
+@waves.command("schedule")
+@click.option("--consultation", "slug", required=True, help="Consultation slug.")
+@click.option(
+    "--csv",
+    "csv_path",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Audience: columns phone, consent_source, consent_date (YYYY-MM-DD).",
+)
+@click.option("--at", "start", default=None, help="Start time, ISO 8601 (default: now).")
+@click.option("--remind-after-days", type=click.IntRange(1, 60), default=None)
+@click.option("--name", default="")
+def waves_schedule(
+    slug: str, csv_path: Path, start: str | None, remind_after_days: int | None, name: str
+) -> None:
+    """Import an audience from CSV and schedule a wave (the worker sends it)."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from surveys.audiences import import_contacts
+    from surveys.db import session_scope
+    from surveys.participants import NoOpenConsultation, open_consultation
+    from surveys.settings import Settings
+    from surveys.waves import schedule_wave
+
+    when = datetime.now(UTC)
+    if start:
+        try:
+            when = datetime.fromisoformat(start)
+        except ValueError:
+            raise click.BadParameter(
+                "use ISO 8601, e.g. 2026-12-01T17:00", param_hint="--at"
+            ) from None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=ZoneInfo("Europe/London"))
+    try:
+        raw = csv_path.read_bytes()
+    except OSError as exc:
+        raise click.ClickException(f"{csv_path}: {exc.strerror}") from None
+    with session_scope() as session:
+        try:
+            consultation = open_consultation(session, slug)
+        except NoOpenConsultation:
+            raise click.ClickException(f"no open consultation '{slug}'") from None
+        report = import_contacts(session, Settings.from_env().data_key, raw)
+        for problem in report.errors:
+            click.echo(f"{csv_path}: {problem}", err=True)
+        if not report.participants:
+            raise click.ClickException("nobody to send to: no valid rows")
+        wave = schedule_wave(
+            session, consultation, report.participants, when, name, remind_after_days
+        )
+        click.echo(
+            f"Wave {wave.id} scheduled for {when.isoformat()}: "
+            f"{len(report.participants)} recipient(s), {len(report.errors)} row(s) refused"
+        )
+
+
+@waves.command("list")
+def waves_list() -> None:
+    """List waves with their status."""
+    from surveys.db import session_scope
+    from surveys.models import Wave, WaveRecipient
+
+    with session_scope() as session:
+        for w in session.exec(select(Wave).order_by(Wave.id)):
+            n = len(session.exec(select(WaveRecipient).where(WaveRecipient.wave_id == w.id)).all())
+            click.echo(f"{w.id}\t{w.status}\t{w.start_at.isoformat()}\t{n} recipient(s)\t{w.name}")
+
+
+# ------------------------------------------------------------------ sms
+@cli.group()
+def sms() -> None:
+    """SMS tools: the local Twilio stand-in and a simulated phone."""
+
+
+@sms.command("standin")
+@click.option("--port", default=5099, show_default=True)
+def sms_standin(port: int) -> None:
+    """Run the local Twilio stand-in (set TWILIO_API_URL=http://127.0.0.1:PORT)."""
+    from werkzeug.serving import run_simple
+
+    from web.sms.settings import SmsSettings
+    from web.sms.standin import create_standin
+
+    s = SmsSettings.from_env()
+    if not (s.account_sid and s.auth_token):
+        raise click.ClickException("set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN first")
+    app = create_standin(s.account_sid, s.auth_token, s.url_for("/sms/inbound"))
+    click.echo(f"Twilio stand-in on http://127.0.0.1:{port}, sending webhooks to {s.public_url}")
+    run_simple("127.0.0.1", port, app, threaded=True)
+
+
+@sms.command("simulate")
+@click.option("--standin", default="http://127.0.0.1:5099", show_default=True)
+@click.option(
+    "--number",
+    default="07700 900001",
+    show_default=True,
+    help="The pretend phone's number (Ofcom drama range).",
+)
+def sms_simulate(standin: str, number: str) -> None:
+    """Play a phone: type texts, see the replies the platform sends (through the stand-in)."""
+    import time
+
+    import requests
+
+    from surveys.phones import to_e164
+
+    e164 = to_e164(number)
+    seen = 0
+    click.echo(f"Texting as {number}. Type a message (Ctrl+D to quit).")
+    while True:
+        try:
+            text = input("you> ")
+        except EOFError:
+            return
+        requests.post(f"{standin}/_standin/phone", json={"from": e164, "body": text}, timeout=30)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            rows = [
+                m
+                for m in requests.get(f"{standin}/_standin/messages", timeout=10).json()["messages"]
+                if m["to"] == e164
+            ]
+            if len(rows) > seen:
+                for m in rows[seen:]:
+                    click.echo(f"bot> {m['body']}")
+                seen = len(rows)
+                break
+            time.sleep(0.5)
+        else:
+            click.echo("(no reply yet: is the worker running?)")

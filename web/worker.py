@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
+from datetime import timedelta
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -16,10 +18,12 @@ from web.messaging import build_gateway
 from web.sms.client import make_client
 from web.sms.relay import Relay
 from web.sms.settings import SmsSettings
+from web.waves import WaveJobs
 
 log = logging.getLogger(__name__)
 _gateway: Gateway | None = None
 _relay: Relay | None = None
+_waves: WaveJobs | None = None
 INBOX_INTERVAL_SECONDS = 1
 OUTBOX_INTERVAL_SECONDS = 1
 
@@ -32,9 +36,16 @@ def process_inbox() -> None:
 
 
 def relay_outbox() -> None:
-    """Send queued SMS through Twilio."""
+    """Send queued SMS through Twilio (and re-check any send interrupted long ago)."""
     if _relay:
+        _relay.recover_stale()
         _relay.run_once()
+
+
+def run_wave_jobs() -> None:
+    """Queue due waves and reminders; close consultations past their closing date."""
+    if _waves:
+        _waves.run()
 
 
 def build_relay(core: Settings) -> Relay | None:
@@ -46,12 +57,14 @@ def build_relay(core: Settings) -> Relay | None:
 
 
 def build_scheduler() -> BlockingScheduler:
-    global _gateway, _relay
+    global _gateway, _relay, _waves
     core, web = Settings.from_env(), WebConfig.from_env()
     _gateway = build_gateway(core, web.RASA_URL, web.RASA_TOKEN, web.RASA_TIMEOUT)
+    _waves = WaveJobs(engine_for(core.database_url), core)
     _relay = build_relay(core)
-    if _relay and (stale := _relay.recover_stale()):
-        log.error("%s text(s) were interrupted mid-send; marked failed, not resent", stale)
+    # This is the only relay: anything still `sending` was interrupted by a crash.
+    if _relay and (stale := _relay.recover_stale(older_than=timedelta(0))):
+        log.warning("%s interrupted text(s) checked with Twilio", stale)
     scheduler = BlockingScheduler(
         jobstores={"default": SQLAlchemyJobStore(url=normalise_url(core.database_url))},
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
@@ -62,6 +75,13 @@ def build_scheduler() -> BlockingScheduler:
         "interval",
         seconds=INBOX_INTERVAL_SECONDS,
         id="process-inbox",
+        replace_existing=True,
+    )
+    scheduler.add_job(
+        run_wave_jobs,
+        "interval",
+        seconds=float(os.environ.get("WAVE_INTERVAL_SECONDS", "15")),
+        id="wave-jobs",
         replace_existing=True,
     )
     scheduler.add_job(

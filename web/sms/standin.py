@@ -6,6 +6,7 @@
   {"to": "+447700900123", "http_status": 400, "error_code": 21610, "times": 1}.
 - It plays a phone: POST /_standin/phone {"from": "+44...", "body": "hi"} sends a signed
   inbound webhook to the platform, like Twilio does.
+- GET .../Messages.json lists messages (newest first, ?To= filters), as Twilio does.
 - GET /_standin/messages lists what was sent (?to= filters); POST /_standin/reset clears.
 """
 
@@ -129,6 +130,34 @@ def create_standin(account_sid: str, auth_token: str, webhook_url: str) -> Flask
                     )
                 )
         return jsonify({k: v for k, v in record.items() if k != "seq"}), 201
+
+    @app.get("/2010-04-01/Accounts/<account>/Messages.json")
+    def list_messages(account: str):
+        auth = request.authorization
+        if (
+            account != state.account_sid
+            or not auth
+            or (auth.username, auth.password) != (state.account_sid, state.auth_token)
+        ):
+            return twilio_error(401, 20003, "Authenticate")
+        to = request.args.get("To")
+        with state.lock:
+            rows = [
+                {k: v for k, v in m.items() if k != "seq"}
+                for m in reversed(state.messages)
+                if not to or m["to"] == to
+            ]
+        page_size = int(request.args.get("PageSize", 50))
+        return jsonify(
+            messages=rows[:page_size],
+            meta={
+                "key": "messages",
+                "page": 0,
+                "page_size": page_size,
+                "next_page_url": None,
+                "previous_page_url": None,
+            },
+        )
 
     @app.get("/_standin/messages")
     def sent():
