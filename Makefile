@@ -5,7 +5,7 @@ VENV := .venv
 RASA_VENV := .venv-rasa
 YV := $(VENV)/bin/youthvoice
 
-.PHONY: setup run test test-sqlite test-postgres lint train system-deps clean
+.PHONY: setup run test test-sqlite test-postgres lint train system-deps bench clean
 
 setup: $(VENV)/.installed $(RASA_VENV)/.installed train
 
@@ -50,6 +50,10 @@ test-sqlite: setup
 
 test-postgres: setup system-deps
 	YV_TEST_DB=postgresql $(VENV)/bin/pytest
+
+# Loopback load on the SMS webhook, bounded in time (about 3 minutes); prints figures.
+bench: setup
+	$(VENV)/bin/python bench/sms_load.py
 
 clean:
 	rm -rf $(VENV) $(RASA_VENV) bot/models bot/.rasa .pytest_cache

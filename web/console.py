@@ -24,7 +24,15 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from surveys.models import Answer, Consultation, Enrolment, User, utcnow
+from surveys.models import (
+    Answer,
+    Consultation,
+    Enrolment,
+    Message,
+    MessageStatus,
+    User,
+    utcnow,
+)
 from web.passwords import check_password
 
 bp = Blueprint("console", __name__, url_prefix="/console")
@@ -105,4 +113,10 @@ def dashboard():
                 .where(Enrolment.consultation_id == c.id)
             ).one()
             rows.append({"c": c, "counts": counts, "answers": answers})
-    return render_template("console/dashboard.html", rows=rows, user=current_user)
+        failed = s.exec(
+            select(Message)
+            .where(Message.status == MessageStatus.FAILED)
+            .order_by(Message.id.desc())  # type: ignore[union-attr]
+            .limit(50)
+        ).all()
+    return render_template("console/dashboard.html", rows=rows, failed=failed, user=current_user)

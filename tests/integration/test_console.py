@@ -65,3 +65,29 @@ def test_passwords_are_argon2id_hashes(admin, db):
     assert user.password_hash.startswith("$argon2id$")
     assert check_password(user.password_hash, admin[1])
     assert not check_password(user.password_hash, admin[1] + "x")
+
+
+def test_messages_that_failed_are_shown_to_staff_without_their_content(client, admin, db):
+    from surveys.models import Direction, Message, MessageStatus, Participant
+
+    p = Participant(key=f"p_failed_{id(db)}", channel="sms")
+    db.add(p)
+    db.flush()
+    msg = Message(
+        participant_id=p.id,
+        direction=Direction.IN,
+        channel="sms",
+        body="a private message body",
+        status=MessageStatus.FAILED,
+        attempts=3,
+        error="ValueError",
+    )
+    db.add(msg)
+    db.commit()
+    email, password = admin
+    client.post(
+        "/console/login", data={"email": email, "password": password, "csrf_token": _csrf(client)}
+    )
+    page = client.get("/console/").get_data(as_text=True)
+    assert f"#{msg.id}" in page and "ValueError" in page
+    assert "a private message body" not in page
