@@ -75,14 +75,18 @@ def create_standin(account_sid: str, auth_token: str, webhook_url: str) -> Flask
         }
         return jsonify(body), status
 
+    def authorised(account: str) -> bool:
+        """HTTP basic auth with the account SID and auth token, as Twilio's API requires."""
+        auth = request.authorization
+        return (
+            bool(auth)
+            and account == state.account_sid
+            and (auth.username, auth.password) == (state.account_sid, state.auth_token)
+        )
+
     @app.post("/2010-04-01/Accounts/<account>/Messages.json")
     def create_message(account: str):
-        auth = request.authorization
-        if (
-            account != state.account_sid
-            or not auth
-            or (auth.username, auth.password) != (state.account_sid, state.auth_token)
-        ):
+        if not authorised(account):
             return twilio_error(401, 20003, "Authenticate")
         form = request.form
         to, body = form.get("To", ""), form.get("Body", "")
@@ -133,12 +137,7 @@ def create_standin(account_sid: str, auth_token: str, webhook_url: str) -> Flask
 
     @app.get("/2010-04-01/Accounts/<account>/Messages.json")
     def list_messages(account: str):
-        auth = request.authorization
-        if (
-            account != state.account_sid
-            or not auth
-            or (auth.username, auth.password) != (state.account_sid, state.auth_token)
-        ):
+        if not authorised(account):
             return twilio_error(401, 20003, "Authenticate")
         to = request.args.get("To")
         with state.lock:
