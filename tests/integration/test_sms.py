@@ -456,3 +456,43 @@ def test_the_stand_in_speaks_twilios_api_to_the_real_client(sms_world):
         timeout=10,
     )
     assert bad.status_code == 401
+
+
+def test_sms_simulate_plays_a_phone_through_the_stand_in(sms_world):
+    import subprocess
+    import sys
+    import threading
+    from pathlib import Path
+
+    stop = threading.Event()
+
+    def worker() -> None:  # the worker's inbox and outbox jobs, as `youthvoice worker` runs them
+        while not stop.is_set():
+            sms_world.work()
+            stop.wait(0.2)
+
+    thread = threading.Thread(target=worker, daemon=True)
+    thread.start()
+    try:
+        number = new_number().replace("+44", "0")
+        result = subprocess.run(
+            [
+                str(Path(sys.executable).parent / "youthvoice"),
+                "sms",
+                "simulate",
+                "--standin",
+                sms_world.standin_url,
+                "--number",
+                number,
+            ],
+            input="hi\nYES\n",
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        stop.set()
+        thread.join(30)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert f"bot> {BMBF.intro.sms}" in result.stdout
+    assert f"bot> {BMBF.questions[0].sms}" in result.stdout
