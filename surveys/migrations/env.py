@@ -18,6 +18,11 @@ def include_object(obj, name, type_, reflected, compare_to) -> bool:  # noqa: AN
 def run_migrations() -> None:
     url = config.get_main_option("sqlalchemy.url")
     connectable = config.attributes.get("connection") or make_engine(url).connect()
+    if connectable.dialect.name == "sqlite":
+        # Batch mode rebuilds tables (copy, drop, rename); with foreign keys on, dropping a
+        # table that has rows referring to it fails. Outside a transaction, as SQLite needs.
+        connectable.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connectable.commit()
     context.configure(
         connection=connectable,
         target_metadata=target_metadata,
