@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+import traceback
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -161,7 +162,15 @@ class Gateway:
             return self._retry_later(s, msg, f"bot unavailable: {exc}", give_up=False)
         except Exception as exc:  # noqa: BLE001  (any other fault: retried, then shown to staff)
             s.rollback()
-            log.exception("processing message id=%s failed", msg.id)
+            # Type and place only: an exception's message could quote what the child wrote.
+            tb = traceback.extract_tb(exc.__traceback__)[-1]
+            log.error(
+                "processing message id=%s failed: %s at %s:%s",
+                msg.id,
+                type(exc).__name__,
+                tb.filename.rsplit("/", 1)[-1],
+                tb.lineno,
+            )
             return self._retry_later(s, msg, f"{type(exc).__name__}", give_up=True)
         for r in replies:
             text, buttons, extra = (
