@@ -112,14 +112,3 @@ def getting_ready_text(channel: str) -> str:
 def saved_later_text(channel: str) -> str:
     """Said when the bot is unavailable: the message is kept and answered later."""
     return "Thanks, your message is saved. We'll reply soon."
-
-
-ALL_FIXED_TEXTS = (
-    help_text,
-    bot_text,
-    privacy_text,
-    human_text,
-    repeat_text,
-    stopped_text,
-    no_survey_text,
-)

@@ -18,10 +18,14 @@ def new_data_key() -> str:
     return Fernet.generate_key().decode()
 
 
-def _fernet(data_key: str | None) -> Fernet:
+def _key(data_key: str | None) -> bytes:
     if not data_key:
         raise DataKeyMissing("set YOUTHVOICE_DATA_KEY (make run generates one in instance/)")
-    return Fernet(data_key.encode())
+    return data_key.encode()
+
+
+def _fernet(data_key: str | None) -> Fernet:
+    return Fernet(_key(data_key))
 
 
 def encrypt_contact(data_key: str | None, value: str) -> bytes:
@@ -37,14 +41,8 @@ def decrypt_contact(data_key: str | None, token: bytes) -> str:
 
 def contact_hash(data_key: str | None, value: str) -> str:
     """A keyed hash (HMAC-SHA256) so a number can be found without storing it in clear."""
-    key = base64.urlsafe_b64decode(_fernet_key_bytes(data_key))
+    key = base64.urlsafe_b64decode(_key(data_key))
     return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
-
-
-def _fernet_key_bytes(data_key: str | None) -> bytes:
-    if not data_key:
-        raise DataKeyMissing("set YOUTHVOICE_DATA_KEY (make run generates one in instance/)")
-    return data_key.encode()
 
 
 def new_participant_key() -> str:

@@ -17,7 +17,7 @@ from sqlalchemy import or_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from surveys.models import Direction, Message, MessageStatus, Participant, utcnow
+from surveys.models import Direction, Message, MessageKind, MessageStatus, Participant, utcnow
 from web.bot_client import BotClient, BotUnavailable
 
 log = logging.getLogger(__name__)
@@ -47,7 +47,9 @@ class Gateway:
         self.screens = screens or []
 
     # ---------------------------------------------------------------- storing
-    def receive(self, participant_id: int, channel: str, text: str, kind: str = "text") -> int:
+    def receive(
+        self, participant_id: int, channel: str, text: str, kind: str = MessageKind.TEXT
+    ) -> int:
         """Store an inbound message (committed before anything else happens); returns its id."""
         with Session(self.engine) as s:
             msg = Message(
@@ -71,7 +73,7 @@ class Gateway:
                 direction=Direction.OUT,
                 channel=channel,
                 body=text,
-                kind="notice",
+                kind=MessageKind.NOTICE,
                 status=MessageStatus.SENT,
                 reply_to_id=reply_to,
             )

@@ -14,6 +14,7 @@ from surveys.participants import participant_for_phone
 from surveys.settings import Settings
 from tests.support.rasa_stack import rasa_stack
 from tests.support.sms import Phone
+from tests.support.waiting import wait_until
 from web.messaging import build_gateway
 
 BMBF = load_definition(DEFINITIONS_DIR / "bmbf.yaml")
@@ -46,8 +47,11 @@ def test_rasa_killed_during_a_burst(sms_world, db, prepared_db, tmp_path):
                 ).all()
                 return len(db_rows)
 
-            while done() < 8:
+            def enough() -> bool:
                 db.expire_all()
+                return done() >= 8
+
+            assert wait_until(enough, timeout=120)
             stack.kill()
             processed.set()
 

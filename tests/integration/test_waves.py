@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -28,6 +27,7 @@ from surveys.participants import participant_for_phone
 from surveys.settings import Settings
 from surveys.waves import NoConsent, schedule_wave
 from tests.support.sms import Phone, new_number
+from tests.support.waiting import wait_until
 from web.waves import WaveJobs
 
 NOON = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -204,15 +204,6 @@ def _start_worker(env: dict[str, str], log: Path) -> subprocess.Popen:
         )
 
 
-def _wait_for(condition, timeout: float = 90) -> bool:  # noqa: ANN001
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
-
-
 def test_worker_killed_mid_wave_texts_nobody_twice_and_misses_nobody(sms_world, db, tmp_path):
     numbers = [new_number() for _ in range(24)]
     report = import_contacts(db, Settings.from_env().data_key, csv_for(numbers))
@@ -235,13 +226,13 @@ def test_worker_killed_mid_wave_texts_nobody_twice_and_misses_nobody(sms_world, 
     log = tmp_path / "worker.log"
     worker = _start_worker(env, log)
     try:
-        assert _wait_for(lambda: sum(counts()) >= 6), log.read_text()[-2000:]
+        assert wait_until(lambda: sum(counts()) >= 6), log.read_text()[-2000:]
         os.kill(worker.pid, signal.SIGKILL)  # mid-wave: some sent, some queued
         worker.wait(10)
         killed_at = sum(counts())
         assert killed_at < len(numbers)
         worker = _start_worker(env, log)
-        assert _wait_for(lambda: all(c >= 1 for c in counts())), log.read_text()[-2000:]
+        assert wait_until(lambda: all(c >= 1 for c in counts())), log.read_text()[-2000:]
     finally:
         if worker.poll() is None:
             worker.terminate()

@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 from werkzeug.exceptions import NotFound
 
 from surveys.messages import getting_ready_text, saved_later_text
-from surveys.models import Direction, Message, MessageStatus, Participant
+from surveys.models import Direction, Message, MessageKind, MessageStatus, Participant
 from surveys.participants import (
     NoOpenConsultation,
     open_consultation,
@@ -52,7 +52,7 @@ def _converse(participant: Participant, text: str, kind: str = "text"):
         )
     pending = msg.status == MessageStatus.RECEIVED
     if pending and not replies:
-        notice = getting_ready_text("web") if kind == "event" else saved_later_text("web")
+        notice = getting_ready_text("web") if kind == MessageKind.EVENT else saved_later_text("web")
         replies = [gateway.store_notice(participant.id, "web", notice, msg_id)]
     return {"messages": [_as_json(r) for r in replies], "pending": pending}
 
@@ -76,7 +76,7 @@ def new_conversation():
             raise NotFound("There is no open consultation with that name.") from None
         token, participant = start_web_conversation(s, consultation)
         s.commit()
-    body = _converse(participant, GREETING_EVENT, kind="event")
+    body = _converse(participant, GREETING_EVENT, kind=MessageKind.EVENT)
     return jsonify(conversation=token, **body), 201
 
 
@@ -102,7 +102,7 @@ def list_messages():
             s.exec(
                 select(Message)
                 .where(Message.participant_id == participant.id, Message.id > after)
-                .where(Message.kind != "event")
+                .where(Message.kind != MessageKind.EVENT)
                 .order_by(Message.id)
             )
         )
