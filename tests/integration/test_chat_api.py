@@ -99,9 +99,9 @@ def test_bot_down_then_back_nothing_is_lost(app_without_bot, rasa, db, prepared_
     yp.say("b")
     participant = yp.participant(db)
     waiting = db.exec(
-        select(Message).where(
-            Message.participant_id == participant.id, Message.status == MessageStatus.RECEIVED
-        )
+        select(Message)
+        .where(Message.participant_id == participant.id, Message.status == MessageStatus.RECEIVED)
+        .order_by(Message.id)
     ).all()
     assert [m.body for m in waiting] == ["/greet", "/start_survey", "b"]
 
