@@ -5,9 +5,9 @@ VENV := .venv
 RASA_VENV := .venv-rasa
 YV := $(VENV)/bin/youthvoice
 
-.PHONY: setup run test test-sqlite test-postgres lint train system-deps bench clean
+.PHONY: setup run test test-sqlite test-postgres lint train safeguarding-model system-deps bench clean
 
-setup: $(VENV)/.installed $(RASA_VENV)/.installed train
+setup: $(VENV)/.installed $(RASA_VENV)/.installed train safeguarding-model
 
 # The platform's venv: Python >= 3.11, reinstalled only when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -31,6 +31,10 @@ $(RASA_VENV)/.installed: bot/requirements-rasa.lock
 train: $(VENV)/.installed $(RASA_VENV)/.installed
 	$(YV) bot train
 
+# Rebuilds the safeguarding classifier only when analysis/data/safeguarding changed.
+safeguarding-model: $(VENV)/.installed
+	$(YV) analyse train-safeguarding
+
 run: setup
 	$(YV) init
 	$(YV) run
@@ -53,7 +57,8 @@ test-postgres: setup system-deps
 
 # Loopback load on the SMS webhook, bounded in time (about 3 minutes); prints figures.
 bench: setup
+	$(VENV)/bin/python bench/safeguarding_quality.py
 	$(VENV)/bin/python bench/sms_load.py
 
 clean:
-	rm -rf $(VENV) $(RASA_VENV) bot/models bot/.rasa .pytest_cache
+	rm -rf $(VENV) $(RASA_VENV) bot/models bot/.rasa analysis/models .pytest_cache

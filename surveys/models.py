@@ -146,6 +146,9 @@ class Enrolment(SQLModel, table=True):
     status: str = Field(default=EnrolmentStatus.INVITED, max_length=16)
     position: int = 0  # position of the question being asked
     invalid_attempts: int = 0
+    # Set after a safeguarding disclosure: the next message re-asks the current question
+    # instead of being taken as its answer (the young person has not seen it yet).
+    paused: bool = False
     last_message_id: int | None = None  # the inbound message last handled (replays are ignored)
     started_at: datetime | None = None
     completed_at: datetime | None = None
@@ -220,7 +223,84 @@ class User(SQLModel, table=True):
     email: str = Field(index=True, unique=True, max_length=254)
     name: str = Field(default="", max_length=120)
     password_hash: str = Field(max_length=255)
-    role: str = Field(default="viewer", max_length=32)
+    role: str = Field(default="viewer", max_length=32)  # see web.permissions.Role
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
     last_login_at: datetime | None = None
+
+
+class AlertStatus(StrEnum):
+    OPEN = "open"  # raised; nobody has acknowledged it yet
+    ACKNOWLEDGED = "acknowledged"  # a named person is dealing with it
+    CLOSED = "closed"  # an outcome is recorded
+
+
+class AlertOutcome(StrEnum):
+    REFERRED_SOCIAL_CARE = "referred_social_care"
+    REFERRED_POLICE = "referred_police"
+    CONTACTED_CHILD_WORKER = "contacted_child_worker"  # social worker, IRO or school DSL
+    ADVICE_ONLY = "advice_only"
+    NO_CONCERN = "no_concern"  # read by a person: not a safeguarding matter
+
+
+class SafeguardingAlert(SQLModel, table=True):
+    """A possible disclosure found in something a young person wrote, for a person to act on."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    participant_id: int = Field(foreign_key="participant.id", index=True)
+    message_id: int | None = Field(default=None, foreign_key="message.id", unique=True)
+    consultation_id: int | None = Field(default=None, foreign_key="consultation.id")
+    channel: str = Field(max_length=8)
+    category: str = Field(max_length=32)
+    categories: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    evidence: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
+    detector_version: str = Field(default="", max_length=32)
+    status: str = Field(default=AlertStatus.OPEN, max_length=16, index=True)
+    out_of_hours: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+    ack_due_at: datetime
+    escalated_at: datetime | None = None
+    acknowledged_at: datetime | None = None
+    acknowledged_by_id: int | None = Field(default=None, foreign_key="user.id")
+    closed_at: datetime | None = None
+    closed_by_id: int | None = Field(default=None, foreign_key="user.id")
+    outcome: str | None = Field(default=None, max_length=32)
+
+
+class AlertNote(SQLModel, table=True):
+    """A note a safeguarding lead or duty worker adds to an alert (append-only)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    alert_id: int = Field(foreign_key="safeguardingalert.id", index=True)
+    author_id: int = Field(foreign_key="user.id")
+    body: str
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Notification(SQLModel, table=True):
+    """An email or text to a named safeguarding contact, kept until it has been sent."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    alert_id: int = Field(foreign_key="safeguardingalert.id", index=True)
+    purpose: str = Field(max_length=16)  # alert | escalation
+    channel: str = Field(max_length=8)  # email | sms
+    recipient: str = Field(max_length=254)  # a staff address or number from configuration
+    status: str = Field(default="queued", max_length=16, index=True)  # queued|sent|failed
+    attempts: int = 0
+    next_attempt_at: datetime | None = None
+    sent_at: datetime | None = None
+    error: str | None = Field(default=None, max_length=200)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class AuditEvent(SQLModel, table=True):
+    """One append-only audit record; each row's hash covers the previous row's hash."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    actor_id: int | None = Field(default=None, foreign_key="user.id")  # None: the system
+    action: str = Field(max_length=64, index=True)
+    target: str = Field(default="", max_length=64)  # e.g. "alert:12"
+    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64, unique=True)

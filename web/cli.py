@@ -369,3 +369,8 @@ def sms_simulate(standin: str, number: str) -> None:
             time.sleep(0.5)
         else:
             click.echo("(no reply yet: is the worker running?)")
+
+
+from web.cli_analysis import analyse  # noqa: E402
+
+cli.add_command(analyse)

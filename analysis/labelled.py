@@ -1,0 +1,65 @@
+"""The project's labelled safeguarding examples and their fixed train / dev / test split."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from analysis.textnorm import DATA
+
+EXAMPLES_DIR = DATA / "safeguarding"
+CATEGORIES = (
+    "immediate_danger",
+    "suicide",
+    "self_harm",
+    "sexual_abuse",
+    "abuse_home",
+    "exploitation",
+    "domestic_abuse",
+    "missing_homeless",
+    "bullying_severe",
+)  # most urgent first: an alert's headline category is the first that applies
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    category: str | None
+    kind: str  # disclosure | hard_negative | ordinary
+    tags: tuple[str, ...] = field(default=())
+
+    @property
+    def split(self) -> str:
+        """60% train, 20% dev, 20% test, fixed by a hash of the text (stable as data grows)."""
+        bucket = int(hashlib.sha256(self.text.encode()).hexdigest(), 16) % 10
+        return "test" if bucket < 2 else "dev" if bucket < 4 else "train"
+
+
+def load_examples(directory: Path = EXAMPLES_DIR) -> list[Example]:
+    """Every example in `directory/*.jsonl`, in a stable order."""
+    out = []
+    for path in sorted(directory.glob("*.jsonl")):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            category = row.get("category")
+            if category is not None and category not in CATEGORIES:
+                raise ValueError(f"{path.name}:{n}: unknown category {category!r}")
+            out.append(Example(row["text"], category, row["kind"], tuple(row.get("tags", []))))
+    return out
+
+
+def split(examples: list[Example], name: str) -> list[Example]:
+    return [e for e in examples if e.split == name]
+
+
+def data_fingerprint(directory: Path = EXAMPLES_DIR) -> str:
+    """Changes whenever the labelled data does (used to retrain only when needed)."""
+    h = hashlib.sha256()
+    for path in sorted(directory.glob("*.jsonl")):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()

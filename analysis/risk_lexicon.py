@@ -1,0 +1,168 @@
+"""The safeguarding lexicon: curated phrases compiled to regular expressions over squeezed text.
+
+See analysis/data/safeguarding_lexicon.yaml for the phrase syntax. Matching works on token
+strings (words joined by single spaces), so a match maps back to words of the normalised text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from rapidfuzz.distance import Levenshtein
+
+from analysis.textnorm import BOUNDARY, DATA, normalise, squeeze
+
+LEXICON_PATH = DATA / "safeguarding_lexicon.yaml"
+NEGATION_WINDOW = 4  # light words allowed between a negator and the phrase it negates
+
+
+class LexiconError(ValueError):
+    """The lexicon file is malformed (reported with the phrase at fault)."""
+
+
+@dataclass(frozen=True)
+class Hit:
+    category: str
+    rule: str
+    match: str  # the words of the normalised text that matched
+    past: bool
+
+
+def _translate(phrase: str, macros: dict[str, str]) -> str:
+    """Phrase syntax -> regular expression (before squeezing)."""
+    out = phrase.strip()
+    out = re.sub(r"\{([A-Z_]+)\}", lambda m: macros[m.group(1)], out)
+    out = re.sub(r"^\[([^\]]+)\] ", r"(?:(?:\1) )?", out)
+    out = re.sub(r" \[([^\]]+)\]", r"(?: (?:\1))?", out)
+    out = re.sub(r"\((?!\?)", "(?:", out)
+    out = re.sub(r"(?<=[a-z])\*", "[a-z_]*", out)
+    out = re.sub(r" ~(\d) ", lambda m: f"(?: [^ |]+){{0,{m.group(1)}}} ", out)
+    return squeeze(out)
+
+
+def _compile(phrase: str, macros: dict[str, str]) -> re.Pattern[str]:
+    try:
+        return re.compile(rf"(?<= ){_translate(phrase, macros)}(?= )")
+    except (re.error, KeyError) as exc:
+        raise LexiconError(f"bad phrase {phrase!r}: {exc}") from exc
+
+
+def _alternation(entries: list[str]) -> str:
+    return "(?:" + "|".join(sorted(entries, key=len, reverse=True)) + ")"
+
+
+class Lexicon:
+    """Compiled phrases per category, with exclusions, negation and past markers."""
+
+    def __init__(self, data: dict):
+        try:
+            self.version = str(data["version"])
+            macros = {k: _alternation(v) for k, v in data.get("macros", {}).items()}
+            self.rules = [
+                (cat, phrase, _compile(phrase, macros))
+                for cat, phrases in data["categories"].items()
+                for phrase in phrases
+            ]
+            self.exclusions = [_compile(p, macros) for p in data.get("exclusions", [])]
+            self.past = [_compile(p, macros) for p in data.get("past_markers", [])]
+            self.urgent = [_compile(p, macros) for p in data.get("urgent", [])]
+            self.negators = {squeeze(w) for w in data["negators"]}
+            self.light = {squeeze(w) for w in data["light"]}
+            self.fuzzy = {k: v for k, v in data.get("fuzzy", {}).items()}
+            self.not_fuzzy = set(data.get("not_fuzzy", []))
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise LexiconError(f"lexicon is missing or has a malformed section: {exc}") from exc
+        self.categories = list(data["categories"])
+
+    @classmethod
+    def load(cls, path: Path = LEXICON_PATH) -> Lexicon:
+        return cls(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+    # ---------------------------------------------------------------- matching
+    def hits(self, text: str) -> list[Hit]:
+        """Every non-negated, non-excluded phrase found in `text`."""
+        words = normalise(text).split(" ")
+        if words == [""]:
+            return []
+        squeezed = [squeeze(w) for w in words]
+        padded = " " + " ".join(squeezed) + " "
+        past = any(p.search(padded) for p in self.past)
+        excluded = [m.span() for p in self.exclusions for m in p.finditer(padded)]
+        found: list[Hit] = []
+        seen: set[tuple[str, str]] = set()
+        for category, rule, pattern in self.rules:
+            for m in pattern.finditer(padded):
+                if any(m.start() < end and start < m.end() for start, end in excluded):
+                    continue
+                first, last = _word_span(padded, m.start(), m.end())
+                if self._negated(squeezed, first) or self._negated_inside(
+                    squeezed[first:last], rule
+                ):
+                    continue
+                match = " ".join(words[first:last])
+                if (category, match) not in seen:
+                    seen.add((category, match))
+                    found.append(Hit(category, rule, match, past))
+        found += self._fuzzy_hits(words, squeezed, past, seen)
+        found = [  # "hits me" adds nothing to "step dad hits me"
+            h
+            for h in found
+            if not any(
+                o.category == h.category and o.match != h.match and h.match in o.match
+                for o in found
+            )
+        ]
+        if found and any(p.search(padded) for p in self.urgent):
+            cue = next(p.search(padded) for p in self.urgent if p.search(padded))
+            first, last = _word_span(padded, cue.start(), cue.end())
+            found.append(Hit("immediate_danger", "urgent", " ".join(words[first:last]), False))
+        return found
+
+    def _negated(self, squeezed: list[str], first: int) -> bool:
+        """A negator straight before word `first`, allowing a few light words between."""
+        i, light_seen = first - 1, 0
+        while i >= 0 and squeezed[i] != BOUNDARY:
+            if squeezed[i] in self.negators:
+                return True
+            if squeezed[i] not in self.light or light_seen >= NEGATION_WINDOW:
+                return False
+            light_seen += 1
+            i -= 1
+        return False
+
+    def _negated_inside(self, words: list[str], rule: str) -> bool:
+        """A negator inside a gap of the phrase ('my brother doesnt hurt me')."""
+        literal = set(re.findall(r"[a-z]+", squeeze(rule)))
+        return any(w in self.negators and w not in literal for w in words)
+
+    def _fuzzy_hits(self, words, squeezed, past, seen) -> list[Hit]:  # noqa: ANN001
+        found = []
+        for i, word in enumerate(words):
+            if len(word) < 6 or word in self.fuzzy or word in self.not_fuzzy:
+                continue
+            for target, category in self.fuzzy.items():
+                limit = 2 if len(target) >= 9 else 1
+                if abs(len(word) - len(target)) > limit:
+                    continue
+                if Levenshtein.distance(word, target, score_cutoff=limit) <= limit:
+                    if not self._negated(squeezed, i) and (category, word) not in seen:
+                        seen.add((category, word))
+                        found.append(Hit(category, f"~{target}", word, past))
+                    break
+        return found
+
+
+def _word_span(padded: str, start: int, end: int) -> tuple[int, int]:
+    """Character span in the padded token string -> [first, last) word indices."""
+    first = padded.count(" ", 0, start) - 1
+    last = first + len(padded[start:end].split())
+    return first, last
+
+
+@lru_cache(maxsize=1)
+def default_lexicon() -> Lexicon:
+    return Lexicon.load()

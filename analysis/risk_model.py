@@ -1,0 +1,150 @@
+"""The second net: a spaCy text classifier trained on the project's labelled examples.
+
+Built from `spacy.blank("en")` (no pretrained model is downloaded), trained with a fixed seed on
+the train split, saved under analysis/models/safeguarding. Texts are normalised exactly as the
+lexicon sees them, so leetspeak and spacing do not hide words from it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.training import Example as SpacyExample
+from spacy.util import fix_random_seed, minibatch
+
+from analysis.labelled import CATEGORIES, Example, data_fingerprint, load_examples, split
+from analysis.risk_lexicon import default_lexicon
+from analysis.textnorm import BOUNDARY, normalise, squeeze
+
+log = logging.getLogger(__name__)
+MODEL_DIR = Path(__file__).resolve().parent / "models" / "safeguarding"
+SEED = 7
+EPOCHS = 30
+DEFAULT_THRESHOLD = 0.5
+TARGET_RECALL = 0.98  # the threshold is the highest that keeps this recall on the dev split
+MAX_DEV_FALSE_POSITIVES = 0.5  # ...unless that would flag more hard negatives than this
+RISK = "RISK"  # any disclosure; the other labels are the categories
+NEGATION_SCOPE = 4
+
+
+def model_text(text: str) -> str:
+    """Normalised text with words after a negator marked ('nobody not_hurts not_me'), so a
+    bag-of-words model can tell 'he hurts me' from 'nobody hurts me'."""
+    negators = default_lexicon().negators
+    out, left = [], 0
+    for word in normalise(text).split(" "):
+        if word == BOUNDARY:
+            left = 0
+        elif left and squeeze(word) not in negators:
+            out.append("not_" + word)
+            left -= 1
+            continue
+        out.append(word)
+        if squeeze(word) in negators:
+            left = NEGATION_SCOPE
+    return " ".join(out)
+
+
+def _nlp() -> Language:
+    nlp = spacy.blank("en")
+    textcat = nlp.add_pipe(
+        "textcat_multilabel",
+        config={
+            "model": {
+                "@architectures": "spacy.TextCatBOW.v3",
+                "exclusive_classes": False,
+                "ngram_size": 2,
+                "no_output_layer": False,
+                "length": 262144,
+            }
+        },
+    )
+    for label in (RISK, *CATEGORIES):
+        textcat.add_label(label)
+    return nlp
+
+
+def _spacy_examples(nlp: Language, examples: list[Example]) -> list[SpacyExample]:
+    out = []
+    for e in examples:
+        cats = {c: float(c == e.category) for c in CATEGORIES}
+        cats[RISK] = float(e.category is not None)
+        out.append(SpacyExample.from_dict(nlp.make_doc(model_text(e.text)), {"cats": cats}))
+    return out
+
+
+def train(examples: list[Example] | None = None, epochs: int = EPOCHS) -> Language:
+    """Train on the train split, reproducibly (fixed seed, fixed order before shuffling)."""
+    examples = examples if examples is not None else split(load_examples(), "train")
+    fix_random_seed(SEED)
+    rng = random.Random(SEED)
+    nlp = _nlp()
+    data = _spacy_examples(nlp, examples)
+    optimizer = nlp.initialize(lambda: data)
+    for _ in range(epochs):
+        rng.shuffle(data)
+        for batch in minibatch(data, size=16):
+            nlp.update(batch, sgd=optimizer, drop=0.2)
+    return nlp
+
+
+def save(nlp: Language, directory: Path = MODEL_DIR, threshold: float = DEFAULT_THRESHOLD) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    nlp.to_disk(directory)
+    (directory / "youthvoice.json").write_text(
+        json.dumps({"data": data_fingerprint(), "threshold": threshold, "seed": SEED})
+    )
+
+
+def is_current(directory: Path = MODEL_DIR) -> bool:
+    """True when a saved model exists and was trained on the current labelled data."""
+    meta = directory / "youthvoice.json"
+    if not meta.exists():
+        return False
+    return json.loads(meta.read_text()).get("data") == data_fingerprint()
+
+
+class RiskModel:
+    """A loaded classifier: category scores for one text."""
+
+    def __init__(self, nlp: Language, threshold: float):
+        self.nlp = nlp
+        self.threshold = threshold
+
+    @classmethod
+    def load(cls, directory: Path = MODEL_DIR) -> RiskModel | None:
+        if not (directory / "youthvoice.json").exists():
+            return None
+        meta = json.loads((directory / "youthvoice.json").read_text())
+        return cls(spacy.load(directory), float(meta.get("threshold", DEFAULT_THRESHOLD)))
+
+    def scores(self, text: str) -> dict[str, float]:
+        """RISK (any disclosure) and one score per category."""
+        return dict(self.nlp(model_text(text)).cats)
+
+    def scores_many(self, texts: list[str]) -> list[dict[str, float]]:
+        return [dict(d.cats) for d in self.nlp.pipe(model_text(t) for t in texts)]
+
+
+def choose_threshold(risk_scores: list[float], lexicon_flags: list[bool], dev: list[Example]):
+    """The highest threshold at which lexicon OR model keeps TARGET_RECALL on dev (within the
+    false-positive ceiling); returns (threshold, recall, hard-negative false-positive rate)."""
+    positives = [i for i, e in enumerate(dev) if e.category]
+    hard = [i for i, e in enumerate(dev) if e.kind == "hard_negative"]
+    best = (DEFAULT_THRESHOLD, 0.0, 1.0)
+    for step in range(95, 4, -5):
+        t = step / 100
+        flagged = [lexicon_flags[i] or risk_scores[i] >= t for i in range(len(dev))]
+        recall = sum(flagged[i] for i in positives) / max(1, len(positives))
+        fp = sum(flagged[i] for i in hard) / max(1, len(hard))
+        if fp > MAX_DEV_FALSE_POSITIVES:
+            break
+        best = (t, recall, fp)
+        if recall >= TARGET_RECALL:
+            break
+    return best

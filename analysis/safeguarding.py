@@ -1,0 +1,117 @@
+"""The safeguarding detector: does this text suggest a child may be at risk, and of what?
+
+Recall comes first. A text is flagged when the curated lexicon finds a phrase (normalised for
+case, spacing, leetspeak, misspellings and emoji; negated phrases and idioms excepted) OR the
+trained classifier scores it at or above its threshold. Past events are still flagged, marked
+`past`, because historical harm must still reach a person. The gateway, the action server's
+answers and `youthvoice analyse classify` all call `Detector.score`.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from analysis.labelled import CATEGORIES
+from analysis.risk_lexicon import Hit, Lexicon, default_lexicon
+from analysis.risk_model import RISK, RiskModel
+
+log = logging.getLogger(__name__)
+MAX_CHARS = 20_000  # longer texts are screened in overlapping windows
+
+
+@dataclass(frozen=True)
+class SafeguardingResult:
+    """What the detector found in one text."""
+
+    flag: bool
+    category: str | None = None  # the most urgent category found
+    categories: tuple[str, ...] = ()
+    evidence: tuple[dict[str, Any], ...] = ()
+    past: bool = False  # every lexicon hit was about the past
+    detector_version: str = ""
+    model_score: float | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "flag": self.flag,
+            "category": self.category,
+            "categories": list(self.categories),
+            "evidence": list(self.evidence),
+            "past": self.past,
+        }
+
+
+@dataclass
+class Detector:
+    lexicon: Lexicon
+    model: RiskModel | None
+    version: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.version = f"lex-{self.lexicon.version}" + ("+model" if self.model else "")
+        if self.model is None:
+            log.warning("safeguarding classifier not built: screening with the lexicon only")
+
+    def score(self, text: str) -> SafeguardingResult:
+        return self.score_many([text])[0]
+
+    def score_many(self, texts: list[str]) -> list[SafeguardingResult]:
+        texts = [_as_text(t) for t in texts]
+        model_scores: list[dict[str, float] | None] = (
+            self.model.scores_many(texts) if self.model else [None] * len(texts)
+        )
+        return [self._combine(t, s) for t, s in zip(texts, model_scores, strict=True)]
+
+    def _combine(self, text: str, scores: dict[str, float] | None) -> SafeguardingResult:
+        hits: list[Hit] = []
+        for window in _windows(text):
+            hits += self.lexicon.hits(window)
+        evidence: list[dict[str, Any]] = [
+            {"source": "lexicon", "category": h.category, "match": h.match, "past": h.past}
+            for h in hits
+        ]
+        found = {h.category for h in hits}
+        risk = scores.get(RISK) if scores else None
+        if scores and risk is not None and risk >= self.model.threshold:
+            best = max(CATEGORIES, key=lambda c: scores.get(c, 0.0))
+            found.add(best)
+            evidence.append({"source": "classifier", "category": best, "score": round(risk, 3)})
+        if not found:
+            return SafeguardingResult(False, detector_version=self.version, model_score=risk)
+        ordered = tuple(c for c in CATEGORIES if c in found)
+        return SafeguardingResult(
+            flag=True,
+            category=ordered[0],
+            categories=ordered,
+            evidence=tuple(evidence),
+            past=bool(hits) and all(h.past for h in hits),
+            detector_version=self.version,
+            model_score=risk,
+        )
+
+
+def _as_text(value: object) -> str:
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    return value if isinstance(value, str) else ""
+
+
+def _windows(text: str) -> list[str]:
+    """Very long texts in overlapping pieces, so that nothing at the end is skipped."""
+    if len(text) <= MAX_CHARS:
+        return [text]
+    step = MAX_CHARS - 500
+    return [text[i : i + MAX_CHARS] for i in range(0, len(text), step)]
+
+
+@lru_cache(maxsize=1)
+def default_detector() -> Detector:
+    """The detector every process uses: the lexicon, plus the classifier when it is built."""
+    return Detector(default_lexicon(), RiskModel.load())
+
+
+def score(text: str) -> SafeguardingResult:
+    return default_detector().score(text)
