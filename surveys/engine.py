@@ -227,6 +227,10 @@ class SurveyEngine:
             return self.stop(key)
         if word in HELP_WORDS:
             return Outcome([Reply(m.help_text(self.settings, channel, q.help))])
+        if enr.paused:  # after a disclosure: show the question again rather than take an answer
+            enr.paused = False
+            self.session.add(enr)
+            return Outcome([Reply(m.resume_text(channel))])
         if word in SKIP_WORDS or word in {
             normalise(w) for w in (q.spec or {}).get("done_words", [])
         }:
@@ -248,6 +252,29 @@ class SurveyEngine:
         outcome = self._record_and_advance(enr, q, AnswerStatus.NO_ANSWER, None, text)
         outcome.replies.insert(0, Reply(m.moving_on_text(channel)))
         return outcome
+
+    def record_disclosure(self, key: str, text: str, message_id: int | None) -> None:
+        """A message the safeguarding screen flagged (the bot never sees it).
+
+        On a free-text question it is kept as the answer, exactly as typed; either way the
+        survey pauses, so the next message re-asks the current question instead of being taken
+        as an answer to a question the young person has not seen.
+        """
+        enr = self.enrolment(key)
+        if enr is None or enr.status != EnrolmentStatus.IN_PROGRESS:
+            return
+        if message_id is not None:
+            if enr.last_message_id is not None and message_id <= enr.last_message_id:
+                return
+            enr.last_message_id = message_id
+        q = self.current_question(enr)
+        if q is None:
+            return
+        if q.type == QuestionType.TEXT and not enr.paused:
+            self._record_and_advance(enr, q, AnswerStatus.ANSWERED, text.strip(), text)
+        if enr.status == EnrolmentStatus.IN_PROGRESS:
+            enr.paused = True
+        self.session.add(enr)
 
     def _meta_intent(self, q: Question, text: str, intent: str | None, confidence: float) -> str:
         """A question about the conversation itself ('what?', 'are you a bot'), if it is one."""

@@ -112,3 +112,10 @@ def getting_ready_text(channel: str) -> str:
 def saved_later_text(channel: str) -> str:
     """Said when the bot is unavailable: the message is kept and answered later."""
     return "Thanks, your message is saved. We'll reply soon."
+
+
+def resume_text(channel: str) -> str:
+    """After a safeguarding reply, the next message picks the survey up again."""
+    if channel == "sms":
+        return "Thanks for coming back. Here's where we were:"
+    return "Thanks for coming back. When you're ready, here's where we were:"

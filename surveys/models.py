@@ -302,5 +302,5 @@ class AuditEvent(SQLModel, table=True):
     action: str = Field(max_length=64, index=True)
     target: str = Field(default="", max_length=64)  # e.g. "alert:12"
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
-    prev_hash: str = Field(max_length=64)
+    prev_hash: str = Field(max_length=64, unique=True)  # unique: the chain cannot fork
     hash: str = Field(max_length=64, unique=True)

@@ -10,6 +10,7 @@ from flask import Flask
 from surveys.db import engine_for
 from web.config import WebConfig
 from web.messaging import build_gateway
+from web.safeguarding.settings import SafeguardingSettings
 from web.sms.settings import SmsSettings
 
 
@@ -22,18 +23,26 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     core = app.config["CORE"]
     app.extensions["db_engine"] = engine_for(core.database_url)
+    safeguarding = app.config.get("SAFEGUARDING") or SafeguardingSettings.from_env()
+    app.extensions["safeguarding_settings"] = safeguarding
     app.extensions["gateway"] = build_gateway(
-        core, app.config["RASA_URL"], app.config["RASA_TOKEN"], app.config["RASA_TIMEOUT"]
+        core,
+        app.config["RASA_URL"],
+        app.config["RASA_TOKEN"],
+        app.config["RASA_TIMEOUT"],
+        safeguarding=safeguarding,
     )
     app.extensions["sms_settings"] = app.config.get("SMS") or SmsSettings.from_env()
 
     from web import console, errors, health
     from web.chat import bp as chat_bp
+    from web.safeguarding.routes import bp as safeguarding_bp
     from web.sms import bp as sms_bp
 
     app.register_blueprint(chat_bp)
     app.register_blueprint(sms_bp)
     app.register_blueprint(console.bp)
+    app.register_blueprint(safeguarding_bp)
     app.register_blueprint(health.bp)
     errors.register(app)
     console.init_login(app)

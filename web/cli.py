@@ -181,6 +181,33 @@ def users() -> None:
     """Console users."""
 
 
+@users.command("add")
+@click.argument("email")
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(
+        ["admin", "participation_officer", "iro", "safeguarding_lead", "duty", "viewer"]
+    ),
+)
+@click.option("--name", default="")
+def users_add(email: str, role: str, name: str) -> None:
+    """Create a console user with ROLE and print their first password once."""
+    from surveys.db import session_scope
+    from surveys.models import User
+    from web.passwords import generate_password, hash_password
+
+    email = email.strip().lower()
+    if "@" not in email:
+        raise click.ClickException("give the user's email address")
+    password = generate_password()
+    with session_scope() as session:
+        if session.exec(select(User).where(User.email == email)).first():
+            raise click.ClickException(f"{email} already has an account")
+        session.add(User(email=email, name=name, role=role, password_hash=hash_password(password)))
+    click.echo(f"Created {email} ({role}). First password (shown once): {password}")
+
+
 @users.command("reset-password")
 @click.argument("email")
 def users_reset_password(email: str) -> None:

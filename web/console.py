@@ -34,6 +34,7 @@ from surveys.models import (
     utcnow,
 )
 from web.passwords import check_password
+from web.permissions import Permission, can, require
 
 bp = Blueprint("console", __name__, url_prefix="/console")
 login_manager = LoginManager()
@@ -81,7 +82,7 @@ def login():
                 s.add(user)
                 s.commit()
                 login_user(StaffUser(user))
-                return redirect(url_for("console.dashboard"))
+                return redirect(url_for(_home(user.role)))
         flash("Enter a correct email address and password.")
         return render_template("console/login.html", email=email), 401
     return render_template("console/login.html", email="")
@@ -94,8 +95,15 @@ def logout():
     return redirect(url_for("console.login"))
 
 
+def _home(role: str) -> str:
+    """Where a user lands after signing in: duty workers only see the safeguarding queue."""
+    if can(role, Permission.VIEW_DASHBOARD):
+        return "console.dashboard"
+    return "safeguarding.queue" if can(role, Permission.SAFEGUARDING) else "console.login"
+
+
 @bp.get("/")
-@login_required
+@require(Permission.VIEW_DASHBOARD)
 def dashboard():
     with _session() as s:
         rows = []
@@ -119,4 +127,10 @@ def dashboard():
             .order_by(Message.id.desc())  # type: ignore[union-attr]
             .limit(50)
         ).all()
-    return render_template("console/dashboard.html", rows=rows, failed=failed, user=current_user)
+    return render_template(
+        "console/dashboard.html",
+        rows=rows,
+        failed=failed,
+        user=current_user,
+        safeguarding=can(current_user.role, Permission.SAFEGUARDING),
+    )

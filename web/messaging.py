@@ -10,6 +10,8 @@ from surveys.models import utcnow
 from surveys.settings import Settings
 from web.bot_client import BotClient
 from web.gateway import Gateway
+from web.safeguarding.screen import make_safeguarding_screen
+from web.safeguarding.settings import SafeguardingSettings
 from web.sms.screen import make_sms_keyword_screen
 
 
@@ -19,10 +21,15 @@ def build_gateway(
     rasa_token: str,
     timeout: float = 20,
     clock: Callable[[], datetime] = utcnow,
+    safeguarding: SafeguardingSettings | None = None,
 ) -> Gateway:
+    """Screens run in order: SMS keywords (STOP must work), then safeguarding, then the bot."""
     return Gateway(
         engine_for(core.database_url),
         BotClient(rasa_url, rasa_token, timeout),
         clock=clock,
-        screens=[make_sms_keyword_screen(core)],
+        screens=[
+            make_sms_keyword_screen(core),
+            make_safeguarding_screen(core, safeguarding or SafeguardingSettings.from_env(), clock),
+        ],
     )

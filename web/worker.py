@@ -15,6 +15,8 @@ from surveys.settings import Settings
 from web.config import WebConfig
 from web.gateway import Gateway
 from web.messaging import build_gateway
+from web.safeguarding.notify import Notifier
+from web.safeguarding.settings import SafeguardingSettings
 from web.sms.client import make_client
 from web.sms.relay import Relay
 from web.sms.settings import SmsSettings
@@ -24,8 +26,10 @@ log = logging.getLogger(__name__)
 _gateway: Gateway | None = None
 _relay: Relay | None = None
 _waves: WaveJobs | None = None
+_notifier: Notifier | None = None
 INBOX_INTERVAL_SECONDS = 1
 OUTBOX_INTERVAL_SECONDS = 1
+SAFEGUARDING_INTERVAL_SECONDS = 10
 
 
 def process_inbox() -> None:
@@ -48,6 +52,27 @@ def run_wave_jobs() -> None:
         _waves.run()
 
 
+def run_safeguarding() -> None:
+    """Escalate alerts nobody acknowledged in time; send queued emails and texts to staff."""
+    if _notifier:
+        _notifier.run_once()
+
+
+def build_notifier(core: Settings) -> Notifier:
+    settings = SafeguardingSettings.from_env()
+    if not settings.has_contacts:
+        log.error("no safeguarding contacts set (SAFEGUARDING_LEAD_EMAILS): alerts wait unseen")
+    sms = SmsSettings.from_env()
+    send = None
+    if sms.configured:
+        client = make_client(sms)
+
+        def send(to: str, body: str) -> None:
+            client.messages.create(to=to, body=body, **sms.sender())
+
+    return Notifier(engine_for(core.database_url), settings, send)
+
+
 def build_relay(core: Settings) -> Relay | None:
     sms = SmsSettings.from_env()
     if not sms.configured:
@@ -57,11 +82,12 @@ def build_relay(core: Settings) -> Relay | None:
 
 
 def build_scheduler() -> BlockingScheduler:
-    global _gateway, _relay, _waves
+    global _gateway, _relay, _waves, _notifier
     core, web = Settings.from_env(), WebConfig.from_env()
     _gateway = build_gateway(core, web.RASA_URL, web.RASA_TOKEN, web.RASA_TIMEOUT)
     _waves = WaveJobs(engine_for(core.database_url), core)
     _relay = build_relay(core)
+    _notifier = build_notifier(core)
     # This is the only relay: anything still `sending` was interrupted by a crash.
     if _relay and (stale := _relay.recover_stale(older_than=timedelta(0))):
         log.warning("%s interrupted text(s) checked with Twilio", stale)
@@ -89,6 +115,13 @@ def build_scheduler() -> BlockingScheduler:
         "interval",
         seconds=OUTBOX_INTERVAL_SECONDS,
         id="relay-outbox",
+        replace_existing=True,
+    )
+    scheduler.add_job(
+        run_safeguarding,
+        "interval",
+        seconds=SAFEGUARDING_INTERVAL_SECONDS,
+        id="safeguarding",
         replace_existing=True,
     )
     return scheduler

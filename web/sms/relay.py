@@ -125,13 +125,7 @@ class Relay:
         return result.rowcount == 1
 
     def _sender(self) -> dict[str, str]:
-        s = self.settings
-        sender = (
-            {"messaging_service_sid": s.messaging_service_sid}
-            if s.messaging_service_sid
-            else {"from_": s.from_number}
-        )
-        return {**sender, "status_callback": s.url_for("/sms/status")}
+        return {**self.settings.sender(), "status_callback": self.settings.url_for("/sms/status")}
 
     def _pace(self) -> None:
         """At most `rate_per_second` API calls per second."""

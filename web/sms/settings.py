@@ -53,3 +53,9 @@ class SmsSettings:
 
     def url_for(self, path: str) -> str:
         return self.public_url + path
+
+    def sender(self) -> dict[str, str]:
+        """The twilio `messages.create` arguments naming who a text is from."""
+        if self.messaging_service_sid:
+            return {"messaging_service_sid": self.messaging_service_sid}
+        return {"from_": self.from_number}
