@@ -60,7 +60,9 @@ def build_model(echo=print) -> Figures:  # noqa: ANN001
     nlp = train(split(examples, "train"))
     dev = split(examples, "dev")
     lexicon = default_lexicon()
-    risk = [d.cats[RISK] for d in RiskModel(nlp, 1.0).nlp.pipe(_texts(dev))]
+    risk = [
+        (s or {}).get(RISK, 0.0) for s in RiskModel(nlp, 1.0).scores_many([e.text for e in dev])
+    ]
     threshold, recall, fp = choose_threshold(risk, [bool(lexicon.hits(e.text)) for e in dev], dev)
     save(nlp, MODEL_DIR, threshold)
     echo(
@@ -69,9 +71,3 @@ def build_model(echo=print) -> Figures:  # noqa: ANN001
     )
     detector = Detector(lexicon, RiskModel.load(MODEL_DIR))
     return evaluate(detector, split(examples, "test"), "test")
-
-
-def _texts(examples: list[Example]):  # noqa: ANN202
-    from analysis.risk_model import model_text
-
-    return (model_text(e.text) for e in examples)

@@ -30,6 +30,7 @@ TARGET_RECALL = 0.98  # the threshold is the highest that keeps this recall on t
 MAX_DEV_FALSE_POSITIVES = 0.5  # ...unless that would flag more hard negatives than this
 RISK = "RISK"  # any disclosure; the other labels are the categories
 NEGATION_SCOPE = 4
+MIN_MODEL_WORDS = 3
 
 
 def model_text(text: str) -> str:
@@ -72,6 +73,8 @@ def _nlp() -> Language:
 def _spacy_examples(nlp: Language, examples: list[Example]) -> list[SpacyExample]:
     out = []
     for e in examples:
+        if not model_text(e.text).strip():
+            continue  # nothing to learn from (e.g. an emoji only)
         cats = {c: float(c == e.category) for c in CATEGORIES}
         cats[RISK] = float(e.category is not None)
         out.append(SpacyExample.from_dict(nlp.make_doc(model_text(e.text)), {"cats": cats}))
@@ -123,12 +126,19 @@ class RiskModel:
         meta = json.loads((directory / "youthvoice.json").read_text())
         return cls(spacy.load(directory), float(meta.get("threshold", DEFAULT_THRESHOLD)))
 
-    def scores(self, text: str) -> dict[str, float]:
-        """RISK (any disclosure) and one score per category."""
-        return dict(self.nlp(model_text(text)).cats)
+    def scores(self, text: str) -> dict[str, float] | None:
+        """RISK (any disclosure) and one score per category; None for too few words."""
+        return self.scores_many([text])[0]
 
-    def scores_many(self, texts: list[str]) -> list[dict[str, float]]:
-        return [dict(d.cats) for d in self.nlp.pipe(model_text(t) for t in texts)]
+    def scores_many(self, texts: list[str]) -> list[dict[str, float] | None]:
+        """The classifier needs words to judge: a reply of one or two words ("4", "b", "hi")
+        gets None and is screened by the lexicon alone, which covers short disclosures."""
+        prepared = [model_text(t) for t in texts]
+        judged = [i for i, t in enumerate(prepared) if len(t.split()) >= MIN_MODEL_WORDS]
+        out: list[dict[str, float] | None] = [None] * len(texts)
+        for i, doc in zip(judged, self.nlp.pipe(prepared[i] for i in judged), strict=True):
+            out[i] = dict(doc.cats)
+        return out
 
 
 def choose_threshold(risk_scores: list[float], lexicon_flags: list[bool], dev: list[Example]):

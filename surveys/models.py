@@ -192,6 +192,9 @@ class Message(SQLModel, table=True):
     error: str | None = Field(default=None, max_length=200)
     created_at: datetime = Field(default_factory=utcnow)
     processed_at: datetime | None = None
+    # Inbound: when the urgent (safeguarding) screen saw it, which is at once, even while
+    # earlier messages wait for the bot.
+    screened_at: datetime | None = None
 
 
 class Wave(SQLModel, table=True):

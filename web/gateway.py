@@ -26,9 +26,12 @@ LEASE_SECONDS = 60
 RETRY_BACKOFF = (5, 15, 30, 60, 120, 300)  # seconds; the last value repeats
 MAX_PROCESSING_ERRORS = 3  # then the message is marked failed and shown to staff
 
-# A screen looks at an inbound message before the bot does. It returns replies to send, and
-# whether the bot should still see the message (SMS keywords now; safeguarding later).
+# A screen looks at an inbound message, in order, before the bot does. It returns replies to
+# send, and whether the bot should still see the message (SMS keywords, safeguarding).
 Screen = Callable[[Session, Participant, Message], tuple[list[str], bool]]
+# An urgent screen sees every new message at once, even while earlier ones wait for the bot,
+# and returns replies to send now (safeguarding signposting).
+UrgentScreen = Callable[[Session, Participant, Message], list[str]]
 
 
 class Gateway:
@@ -40,11 +43,13 @@ class Gateway:
         bot: BotClient,
         clock: Callable[[], datetime] = utcnow,
         screens: list[Screen] | None = None,
+        urgent_screens: list[UrgentScreen] | None = None,
     ):
         self.engine = engine
         self.bot = bot
         self.clock = clock
         self.screens = screens or []
+        self.urgent_screens = urgent_screens or []
 
     # ---------------------------------------------------------------- storing
     def receive(
@@ -128,6 +133,7 @@ class Gateway:
             return msg.status != MessageStatus.RECEIVED or msg.attempts > 0
 
     def _process_pending(self, participant_id: int) -> None:
+        self._urgent_pass(participant_id)
         while True:
             with Session(self.engine, expire_on_commit=False) as s:
                 msg = s.exec(
@@ -142,6 +148,54 @@ class Gateway:
                 participant = s.get(Participant, participant_id)
                 if not self._handle(s, participant, msg):
                     return  # keep order: later messages wait behind this one
+
+    def _urgent_pass(self, participant_id: int) -> None:
+        """Run the urgent screens over every message not yet seen by them, out of order on
+        purpose: a disclosure is answered now even if an earlier message waits for the bot."""
+        if not self.urgent_screens:
+            return
+        with Session(self.engine, expire_on_commit=False) as s:
+            new = s.exec(
+                select(Message)
+                .where(Message.participant_id == participant_id)
+                .where(Message.direction == Direction.IN)
+                .where(Message.status == MessageStatus.RECEIVED)
+                .where(Message.screened_at.is_(None))  # type: ignore[union-attr]
+                .order_by(Message.id)
+            ).all()
+            participant = s.get(Participant, participant_id) if new else None
+            for msg in new:
+                try:
+                    replies = [
+                        r for screen in self.urgent_screens for r in screen(s, participant, msg)
+                    ]
+                    self._store_replies(s, participant, msg, replies)
+                    msg.screened_at = self.clock()
+                    s.add(msg)
+                    s.commit()
+                except Exception as exc:  # noqa: BLE001  (the ordered pass screens it again)
+                    s.rollback()
+                    log.error(
+                        "urgent screen of message id=%s failed: %s", msg.id, type(exc).__name__
+                    )
+
+    def _store_replies(self, s: Session, participant: Participant, msg: Message, replies) -> None:  # noqa: ANN001
+        for r in replies:
+            text, buttons, extra = (
+                (r, [], {}) if isinstance(r, str) else (r.text, r.buttons, r.extra)
+            )
+            s.add(
+                Message(
+                    participant_id=participant.id,
+                    direction=Direction.OUT,
+                    channel=msg.channel,
+                    body=text,
+                    buttons=buttons,
+                    extra=extra,
+                    reply_to_id=msg.id,
+                    status=MessageStatus.SENT if msg.channel == "web" else MessageStatus.QUEUED,
+                )
+            )
 
     def _handle(self, s: Session, participant: Participant, msg: Message) -> bool:
         """Screen one message, send it to the bot and store the replies.
@@ -174,22 +228,7 @@ class Gateway:
                 tb.lineno,
             )
             return self._retry_later(s, msg, f"{type(exc).__name__}", give_up=True)
-        for r in replies:
-            text, buttons, extra = (
-                (r, [], {}) if isinstance(r, str) else (r.text, r.buttons, r.extra)
-            )
-            s.add(
-                Message(
-                    participant_id=participant.id,
-                    direction=Direction.OUT,
-                    channel=msg.channel,
-                    body=text,
-                    buttons=buttons,
-                    extra=extra,
-                    reply_to_id=msg.id,
-                    status=MessageStatus.SENT if msg.channel == "web" else MessageStatus.QUEUED,
-                )
-            )
+        self._store_replies(s, participant, msg, replies)
         msg.status = MessageStatus.PROCESSED
         msg.processed_at = self.clock()
         msg.error = None

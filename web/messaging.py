@@ -10,7 +10,7 @@ from surveys.models import utcnow
 from surveys.settings import Settings
 from web.bot_client import BotClient
 from web.gateway import Gateway
-from web.safeguarding.screen import make_safeguarding_screen
+from web.safeguarding.screen import make_safeguarding_screens
 from web.safeguarding.settings import SafeguardingSettings
 from web.sms.screen import make_sms_keyword_screen
 
@@ -23,13 +23,15 @@ def build_gateway(
     clock: Callable[[], datetime] = utcnow,
     safeguarding: SafeguardingSettings | None = None,
 ) -> Gateway:
-    """Screens run in order: SMS keywords (STOP must work), then safeguarding, then the bot."""
+    """Safeguarding sees every message at once; then, in order: SMS keywords (STOP must
+    work), the safeguarding screen (keeps a disclosure from the bot), then the bot."""
+    urgent, ordered = make_safeguarding_screens(
+        core, safeguarding or SafeguardingSettings.from_env(), clock
+    )
     return Gateway(
         engine_for(core.database_url),
         BotClient(rasa_url, rasa_token, timeout),
         clock=clock,
-        screens=[
-            make_sms_keyword_screen(core),
-            make_safeguarding_screen(core, safeguarding or SafeguardingSettings.from_env(), clock),
-        ],
+        screens=[make_sms_keyword_screen(core), ordered],
+        urgent_screens=[urgent],
     )

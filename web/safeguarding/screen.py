@@ -1,8 +1,10 @@
-"""The safeguarding screen: runs on every inbound message, from either channel, before the bot.
+"""The safeguarding screens: every inbound message, from either channel, before the bot.
 
-On a flag it raises the alert, keeps the young person's words as their answer when they were
-answering a free-text question, pauses the survey, and replies with signposting itself, so
-none of it depends on Rasa being up.
+The urgent screen sees each message as soon as it is stored, even while earlier messages wait
+for the bot: on a flag it raises the alert and replies with signposting at once. The ordered
+screen then keeps the young person's words as their answer when they were answering a
+free-text question, pauses the survey, and keeps the message from the bot. None of it depends
+on Rasa being up.
 """
 
 from __future__ import annotations
@@ -10,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from analysis.safeguarding import Detector, default_detector
 from surveys.engine import SurveyEngine
-from surveys.models import Message, MessageKind, Participant
+from surveys.models import Message, MessageKind, Participant, SafeguardingAlert
 from surveys.settings import Settings
 from web.safeguarding.alerts import raise_alert
 from web.safeguarding.office_hours import OfficeHours
@@ -22,23 +24,38 @@ from web.safeguarding.replies import signposting_text
 from web.safeguarding.settings import SafeguardingSettings
 
 
-def make_safeguarding_screen(
+def make_safeguarding_screens(
     core: Settings,
     settings: SafeguardingSettings,
     clock: Callable[[], datetime],
     detector: Detector | None = None,
 ):  # noqa: ANN201
+    """Returns (urgent screen, ordered screen) for the gateway."""
     office = OfficeHours.parse(settings.office_hours)
 
-    def screen(s: Session, participant: Participant, msg: Message) -> tuple[list[str], bool]:
+    def flagged(s: Session, participant: Participant, msg: Message) -> tuple[bool, bool]:
+        """(is a disclosure, alert newly raised now)."""
+        if s.exec(
+            select(SafeguardingAlert.id).where(SafeguardingAlert.message_id == msg.id)
+        ).first():
+            return True, False
         if msg.kind != MessageKind.TEXT or not msg.body.strip():
-            return [], True
+            return False, False
         result = (detector or default_detector()).score(msg.body)
         if not result.flag:
-            return [], True
-        now = clock()
-        raise_alert(s, participant, msg, result, settings, now)
-        SurveyEngine(s, core).record_disclosure(participant.key, msg.body, msg.id)
-        return [signposting_text(msg.channel, office, now)], False
+            return False, False
+        _, created = raise_alert(s, participant, msg, result, settings, clock())
+        return True, created
 
-    return screen
+    def urgent(s: Session, participant: Participant, msg: Message) -> list[str]:
+        is_disclosure, created = flagged(s, participant, msg)
+        return [signposting_text(msg.channel, office, clock())] if created else []
+
+    def ordered(s: Session, participant: Participant, msg: Message) -> tuple[list[str], bool]:
+        is_disclosure, created = flagged(s, participant, msg)
+        if not is_disclosure:
+            return [], True
+        SurveyEngine(s, core).record_disclosure(participant.key, msg.body, msg.id)
+        return ([signposting_text(msg.channel, office, clock())] if created else []), False
+
+    return urgent, ordered
