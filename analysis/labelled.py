@@ -56,10 +56,19 @@ def split(examples: list[Example], name: str) -> list[Example]:
     return [e for e in examples if e.split == name]
 
 
+# What the classifier's input depends on besides the examples: retrain when any of it changes.
+MODEL_INPUTS = (
+    DATA / "textspeak.yaml",
+    DATA / "safeguarding_lexicon.yaml",
+    Path(__file__).resolve().parent / "textnorm.py",
+    Path(__file__).resolve().parent / "risk_model.py",
+)
+
+
 def data_fingerprint(directory: Path = EXAMPLES_DIR) -> str:
-    """Changes whenever the labelled data does (used to retrain only when needed)."""
+    """Changes whenever the labelled data or the text preparation does (retrain only then)."""
     h = hashlib.sha256()
-    for path in sorted(directory.glob("*.jsonl")):
+    for path in [*sorted(directory.glob("*.jsonl")), *MODEL_INPUTS]:
         h.update(path.name.encode())
         h.update(path.read_bytes())
     return h.hexdigest()

@@ -26,6 +26,9 @@ MODEL_DIR = Path(__file__).resolve().parent / "models" / "safeguarding"
 SEED = 7
 EPOCHS = 30
 DEFAULT_THRESHOLD = 0.5
+# Above this the classifier alone is confident enough to reply to the child with signposting;
+# between the two thresholds it only raises an alert for a person to review.
+RESPOND_THRESHOLD = 0.8
 TARGET_RECALL = 0.98  # the threshold is the highest that keeps this recall on the dev split
 MAX_DEV_FALSE_POSITIVES = 0.5  # ...unless that would flag more hard negatives than this
 RISK = "RISK"  # any disclosure; the other labels are the categories
@@ -115,9 +118,12 @@ def is_current(directory: Path = MODEL_DIR) -> bool:
 class RiskModel:
     """A loaded classifier: category scores for one text."""
 
-    def __init__(self, nlp: Language, threshold: float):
+    def __init__(
+        self, nlp: Language, threshold: float, respond_threshold: float = RESPOND_THRESHOLD
+    ):
         self.nlp = nlp
         self.threshold = threshold
+        self.respond_threshold = max(threshold, respond_threshold)
 
     @classmethod
     def load(cls, directory: Path = MODEL_DIR) -> RiskModel | None:

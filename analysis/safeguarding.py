@@ -27,10 +27,13 @@ class SafeguardingResult:
     """What the detector found in one text."""
 
     flag: bool
-    category: str | None = None  # the most urgent category found
+    category: str | None = None  # the headline: the most urgent category the lexicon found
     categories: tuple[str, ...] = ()
     evidence: tuple[dict[str, Any], ...] = ()
     past: bool = False  # every lexicon hit was about the past
+    # True: reply to the child with signposting and keep the message from the bot (a lexicon
+    # phrase, or a confident classifier). False: a person reviews it; the chat goes on.
+    respond: bool = False
     detector_version: str = ""
     model_score: float | None = None
 
@@ -41,6 +44,7 @@ class SafeguardingResult:
             "categories": list(self.categories),
             "evidence": list(self.evidence),
             "past": self.past,
+            "respond": self.respond,
         }
 
 
@@ -73,21 +77,23 @@ class Detector:
             {"source": "lexicon", "category": h.category, "match": h.match, "past": h.past}
             for h in hits
         ]
-        found = {h.category for h in hits}
+        # Lexicon categories first (most urgent first): its evidence is explicit. The
+        # classifier's category is added after them.
+        ordered = [c for c in CATEGORIES if c in {h.category for h in hits}]
         risk = scores.get(RISK) if scores else None
         if scores and risk is not None and risk >= self.model.threshold:
             best = max(CATEGORIES, key=lambda c: scores.get(c, 0.0))
-            found.add(best)
+            ordered += [best] if best not in ordered else []
             evidence.append({"source": "classifier", "category": best, "score": round(risk, 3)})
-        if not found:
+        if not ordered:
             return SafeguardingResult(False, detector_version=self.version, model_score=risk)
-        ordered = tuple(c for c in CATEGORIES if c in found)
         return SafeguardingResult(
             flag=True,
             category=ordered[0],
-            categories=ordered,
+            categories=tuple(ordered),
             evidence=tuple(evidence),
             past=bool(hits) and all(h.past for h in hits),
+            respond=bool(hits) or (risk is not None and risk >= self.model.respond_threshold),
             detector_version=self.version,
             model_score=risk,
         )

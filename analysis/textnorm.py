@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 DATA = Path(__file__).resolve().parent / "data"
-BOUNDARY = "|"  # stands for a clause break (. ! ? ; , and new lines)
+BOUNDARY = "|"  # stands for a clause break (. ! ? ; ,); a new line is only a space
 
 _LEET = str.maketrans(
     {
@@ -34,7 +34,8 @@ _LEET = str.maketrans(
 _NUMBER_WITH_UNIT = re.compile(r"\d+(?:[.,]\d+)?(?:mg|g|ml|am|pm|k|st|nd|rd|th|s|yrs?|x|p)?")
 _LEET_CHARS = set("013457@$!|")
 _SEPARATED_LETTERS = re.compile(r"(?<![\w])(?:[a-z0-9@$][.\-_*~]){2,}[a-z0-9@$](?![\w])")
-_WORD = re.compile(r"[a-z0-9@$!*|_]+|[.!?;,\n]+")
+_WORD = re.compile(r"[a-z0-9@$!*|_]+|[.!?;,]+")
+_SPACED_RUN = re.compile(r"(?<!\S)(?:\S )+\S(?!\S)")  # "d a d": single characters, one space
 _APOSTROPHES = re.compile(r"(?<=[a-z])['’‘`](?=[a-z])")
 
 
@@ -107,10 +108,13 @@ def normalise(text: str) -> str:
     t = unicodedata.normalize("NFKC", text or "")
     t = _emoji(t).lower()
     t = _APOSTROPHES.sub("", t)
+    if any(len(m.group(0)) >= 5 for m in _SPACED_RUN.finditer(t)):
+        # Spelled out letter by letter: words are the runs between wider gaps.
+        t = _SPACED_RUN.sub(lambda m: m.group(0).replace(" ", ""), t)
     t = _SEPARATED_LETTERS.sub(lambda m: re.sub(r"[.\-_*~]", "", m.group(0)), t)
     tokens: list[str] = []
     for tok in _WORD.findall(t):
-        if tok[0] in ".!?;,\n":
+        if tok[0] in ".!?;,":
             tokens.append(BOUNDARY)
             continue
         core = tok.strip("_|").rstrip("!")  # 'help!!' is a word and a clause break

@@ -10,6 +10,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from surveys.models import QuestionType
+from surveys.secrecy import promises_secrecy
 from surveys.text import is_gsm7
 
 SMS_LIMIT = 160
@@ -47,9 +48,20 @@ class SkipIf(_Strict):
     any_of: Annotated[list[str], Field(min_length=1)]
 
 
+def _no_secrecy(v: str) -> str:
+    if promised := promises_secrecy(v):
+        raise ValueError(
+            f"must not promise secrecy or confidentiality (a child at risk is passed on): "
+            f"{promised[0]!r}"
+        )
+    return v
+
+
 class ChannelText(_Strict):
     web: Annotated[str, Field(min_length=1, max_length=1200)]
     sms: Annotated[str, Field(min_length=1, max_length=SMS_LIMIT)]
+
+    _honest = field_validator("web", "sms")(_no_secrecy)
 
     @field_validator("sms")
     @classmethod
@@ -73,6 +85,8 @@ class QuestionDef(_Strict):
     extra_options: list[Option] = []
     done_words: list[str] = []
     skip_if: SkipIf | None = None
+
+    _honest = field_validator("text", "sms", "help")(_no_secrecy)
 
     @field_validator("sms")
     @classmethod

@@ -258,6 +258,9 @@ class SafeguardingAlert(SQLModel, table=True):
     categories: list[str] = Field(default_factory=list, sa_column=Column(JSON))
     evidence: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
     detector_version: str = Field(default="", max_length=32)
+    # True: the child was signposted and the message kept from the bot; False: raised for a
+    # person to review (a less confident classifier score) while the conversation went on.
+    responded: bool = True
     status: str = Field(default=AlertStatus.OPEN, max_length=16, index=True)
     out_of_hours: bool = False
     created_at: datetime = Field(default_factory=utcnow)

@@ -71,6 +71,7 @@ def raise_alert(
         categories=list(result.categories),
         evidence=list(result.evidence),
         detector_version=result.detector_version[:32],
+        responded=result.respond,
         out_of_hours=out_of_hours,
         created_at=now,
         ack_due_at=now + timedelta(minutes=minutes),

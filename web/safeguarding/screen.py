@@ -33,28 +33,30 @@ def make_safeguarding_screens(
     """Returns (urgent screen, ordered screen) for the gateway."""
     office = OfficeHours.parse(settings.office_hours)
 
-    def flagged(s: Session, participant: Participant, msg: Message) -> tuple[bool, bool]:
-        """(is a disclosure, alert newly raised now)."""
-        if s.exec(
-            select(SafeguardingAlert.id).where(SafeguardingAlert.message_id == msg.id)
-        ).first():
-            return True, False
+    def alert_for(s: Session, participant: Participant, msg: Message) -> tuple[object, bool]:
+        """(the message's alert or None, raised just now)."""
+        existing = s.exec(
+            select(SafeguardingAlert).where(SafeguardingAlert.message_id == msg.id)
+        ).first()
+        if existing:
+            return existing, False
         if msg.kind != MessageKind.TEXT or not msg.body.strip():
-            return False, False
+            return None, False
         result = (detector or default_detector()).score(msg.body)
         if not result.flag:
-            return False, False
-        _, created = raise_alert(s, participant, msg, result, settings, clock())
-        return True, created
+            return None, False
+        return raise_alert(s, participant, msg, result, settings, clock())
 
     def urgent(s: Session, participant: Participant, msg: Message) -> list[str]:
-        is_disclosure, created = flagged(s, participant, msg)
-        return [signposting_text(msg.channel, office, clock())] if created else []
+        alert, created = alert_for(s, participant, msg)
+        if created and alert.responded:
+            return [signposting_text(msg.channel, office, clock())]
+        return []
 
     def ordered(s: Session, participant: Participant, msg: Message) -> tuple[list[str], bool]:
-        is_disclosure, created = flagged(s, participant, msg)
-        if not is_disclosure:
-            return [], True
+        alert, created = alert_for(s, participant, msg)
+        if alert is None or not alert.responded:
+            return [], True  # nothing, or for review only: the conversation goes on
         SurveyEngine(s, core).record_disclosure(participant.key, msg.body, msg.id)
         return ([signposting_text(msg.channel, office, clock())] if created else []), False
 

@@ -50,6 +50,7 @@ def upgrade() -> None:
         sa.Column("categories", sa.JSON(), nullable=True),
         sa.Column("evidence", sa.JSON(), nullable=True),
         sa.Column("detector_version", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column("responded", sa.Boolean(), nullable=False),
         sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("out_of_hours", sa.Boolean(), nullable=False),
         sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
