@@ -24,8 +24,9 @@ class Inbox:
         self.messages.append(msg)
         return "250 OK"
 
-    def to(self, address: str) -> list[EmailMessage]:
-        return [m for m in self.messages if address in m["X-Envelope-To"]]
+    def to(self, address: str, about: str = "") -> list[EmailMessage]:
+        """Messages to `address` (whose subject contains `about`, if given)."""
+        return [m for m in self.messages if address in m["X-Envelope-To"] and about in m["Subject"]]
 
 
 @contextmanager
