@@ -19,6 +19,7 @@ class Figures:
     hard_negatives: tuple[int, int]  # (flagged, total)
     ordinary: tuple[int, int]
     precision: float
+    signposted_negatives: tuple[int, int]  # non-disclosures that would get the crisis reply
 
     @property
     def overall_recall(self) -> float:
@@ -33,7 +34,7 @@ class Figures:
 def evaluate(detector: Detector, examples: list[Example], name: str) -> Figures:
     results = detector.score_many([e.text for e in examples])
     recall = {c: [0, 0] for c in CATEGORIES}
-    hard, ordinary = [0, 0], [0, 0]
+    hard, ordinary, signposted = [0, 0], [0, 0], [0, 0]
     flagged_total = true_flags = 0
     for e, r in zip(examples, results, strict=True):
         flagged_total += r.flag
@@ -45,12 +46,15 @@ def evaluate(detector: Detector, examples: list[Example], name: str) -> Figures:
             bucket = hard if e.kind == "hard_negative" else ordinary
             bucket[1] += 1
             bucket[0] += r.flag
+            signposted[1] += 1
+            signposted[0] += r.respond
     return Figures(
         name,
         {c: (v[0], v[1]) for c, v in recall.items()},
         (hard[0], hard[1]),
         (ordinary[0], ordinary[1]),
         true_flags / max(1, flagged_total),
+        (signposted[0], signposted[1]),
     )
 
 

@@ -56,8 +56,6 @@ class Detector:
 
     def __post_init__(self) -> None:
         self.version = f"lex-{self.lexicon.version}" + ("+model" if self.model else "")
-        if self.model is None:
-            log.warning("safeguarding classifier not built: screening with the lexicon only")
 
     def score(self, text: str) -> SafeguardingResult:
         return self.score_many([text])[0]
@@ -116,7 +114,10 @@ def _windows(text: str) -> list[str]:
 @lru_cache(maxsize=1)
 def default_detector() -> Detector:
     """The detector every process uses: the lexicon, plus the classifier when it is built."""
-    return Detector(default_lexicon(), RiskModel.load())
+    model = RiskModel.load()
+    if model is None:
+        log.warning("safeguarding classifier not built (make setup): screening with the lexicon")
+    return Detector(default_lexicon(), model)
 
 
 def score(text: str) -> SafeguardingResult:

@@ -144,6 +144,7 @@ def test_classify_reports_bad_lines_and_goes_on():
         "categories": [],
         "evidence": [],
         "past": False,
+        "respond": False,
     }
 
 
