@@ -133,8 +133,8 @@ class Gateway:
             return msg.status != MessageStatus.RECEIVED or msg.attempts > 0
 
     def _process_pending(self, participant_id: int) -> None:
-        self._urgent_pass(participant_id)
         while True:
+            self._urgent_pass(participant_id)  # anything that arrived meanwhile, at once
             with Session(self.engine, expire_on_commit=False) as s:
                 msg = s.exec(
                     select(Message)
@@ -179,7 +179,9 @@ class Gateway:
                         "urgent screen of message id=%s failed: %s", msg.id, type(exc).__name__
                     )
 
-    def _store_replies(self, s: Session, participant: Participant, msg: Message, replies) -> None:  # noqa: ANN001
+    def _store_replies(
+        self, s: Session, participant: Participant, msg: Message, replies: list
+    ) -> None:
         for r in replies:
             text, buttons, extra = (
                 (r, [], {}) if isinstance(r, str) else (r.text, r.buttons, r.extra)

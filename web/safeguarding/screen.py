@@ -33,12 +33,14 @@ def make_safeguarding_screens(
     """Returns (urgent screen, ordered screen) for the gateway."""
     office = OfficeHours.parse(settings.office_hours)
 
-    def alert_for(s: Session, participant: Participant, msg: Message) -> tuple[object, bool]:
+    def alert_for(
+        s: Session, participant: Participant, msg: Message
+    ) -> tuple[SafeguardingAlert | None, bool]:
         """(the message's alert or None, raised just now)."""
         existing = s.exec(
             select(SafeguardingAlert).where(SafeguardingAlert.message_id == msg.id)
         ).first()
-        if existing:
+        if existing or msg.screened_at is not None:  # already screened: no need to look again
             return existing, False
         if msg.kind != MessageKind.TEXT or not msg.body.strip():
             return None, False
