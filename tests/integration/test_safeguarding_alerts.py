@@ -132,7 +132,9 @@ def test_unacknowledged_alert_escalates_on_time(db, prepared_db, settings, mail)
         minutes=30
     )
     actions = db.exec(
-        select(AuditEvent.action).where(AuditEvent.target == f"alert:{alert.id}")
+        select(AuditEvent.action)
+        .where(AuditEvent.target == f"alert:{alert.id}")
+        .order_by(AuditEvent.id)
     ).all()
     assert actions == ["alert.raised", "alert.escalated"]
 
@@ -189,7 +191,9 @@ def test_acknowledge_note_and_close_are_recorded_and_audited(db, settings, lead)
     assert stored.status == "closed" and stored.outcome == "referred_social_care"
     assert stored.acknowledged_by_id == lead and stored.closed_by_id == lead
     actions = db.exec(
-        select(AuditEvent.action).where(AuditEvent.target == f"alert:{alert.id}")
+        select(AuditEvent.action)
+        .where(AuditEvent.target == f"alert:{alert.id}")
+        .order_by(AuditEvent.id)
     ).all()
     assert actions == ["alert.raised", "alert.acknowledged", "alert.note_added", "alert.closed"]
     assert audit.verify(db) is None

@@ -141,9 +141,9 @@ def test_disclosure_by_sms_with_rasa_stopped(sms_world, db):
     assert len(_alerts(db, participant.id)) == 1
     db.expire_all()
     bodies = db.exec(
-        select(Message.body).where(
-            Message.participant_id == participant.id, Message.direction == "in"
-        )
+        select(Message.body)
+        .where(Message.participant_id == participant.id, Message.direction == "in")
+        .order_by(Message.id)
     ).all()
     assert bodies == ["hi", "my mams boyfriend keeps asking me for pics and says dont tell"]
 
