@@ -17,7 +17,7 @@ from rapidfuzz.distance import Levenshtein
 from analysis.textnorm import BOUNDARY, DATA, normalise, squeeze
 
 LEXICON_PATH = DATA / "safeguarding_lexicon.yaml"
-NEGATION_WINDOW = 4  # light words allowed between a negator and the phrase it negates
+NEGATION_WINDOW = 6  # light words allowed between a negator and the phrase it negates
 
 
 class LexiconError(ValueError):
@@ -30,12 +30,15 @@ class Hit:
     rule: str
     match: str  # the words of the normalised text that matched
     past: bool
+    kind: str = "hit"  # hit | negated | excluded (the last two only from `scan`)
 
 
 def _translate(phrase: str, macros: dict[str, str]) -> str:
     """Phrase syntax -> regular expression (before squeezing)."""
     out = phrase.strip()
     out = re.sub(r"\{([A-Z_]+)\}", lambda m: macros[m.group(1)], out)
+    out = re.sub(r"^\^ ", r"(?:(?<=^ )|(?<=\\| ))", out)  # "^ help me $": the whole clause
+    out = re.sub(r" \$$", r"(?= (?:\\||$))", out)
     out = re.sub(r"^\[([^\]]+)\] ", r"(?:(?:\1) )?", out)
     out = re.sub(r" \[([^\]]+)\]", r"(?: (?:\1))?", out)
     out = re.sub(r"\((?!\?)", "(?:", out)
@@ -70,8 +73,8 @@ class Lexicon:
             self.exclusions = [_compile(p, macros) for p in data.get("exclusions", [])]
             self.past = [_compile(p, macros) for p in data.get("past_markers", [])]
             self.urgent = [_compile(p, macros) for p in data.get("urgent", [])]
-            self.negators = {squeeze(w) for w in data["negators"]}
-            self.light = {squeeze(w) for w in data["light"]}
+            self.negators = {squeeze(str(w)) for w in data["negators"]}
+            self.light = {squeeze(str(w)) for w in data["light"]}
             self.fuzzy = {k: v for k, v in data.get("fuzzy", {}).items()}
             self.not_fuzzy = set(data.get("not_fuzzy", []))
         except (KeyError, TypeError, AttributeError) as exc:
@@ -85,6 +88,11 @@ class Lexicon:
     # ---------------------------------------------------------------- matching
     def hits(self, text: str) -> list[Hit]:
         """Every non-negated, non-excluded phrase found in `text`."""
+        return [h for h in self.scan(text) if h.kind == "hit"]
+
+    def scan(self, text: str) -> list[Hit]:
+        """Every phrase found, including negated and excluded ones (marked by `kind`): the
+        classifier learns from those too."""
         words = normalise(text).split(" ")
         if words == [""]:
             return []
@@ -94,16 +102,19 @@ class Lexicon:
         excluded = [m.span() for p in self.exclusions for m in p.finditer(padded)]
         found: list[Hit] = []
         seen: set[tuple[str, str]] = set()
+        cancelled: list[Hit] = []
         for category, rule, pattern in self.rules:
             for m in pattern.finditer(padded):
-                if any(m.start() < end and start < m.end() for start, end in excluded):
-                    continue
                 first, last = _word_span(padded, m.start(), m.end())
+                match = " ".join(words[first:last])
+                if any(m.start() < end and start < m.end() for start, end in excluded):
+                    cancelled.append(Hit(category, rule, match, past, "excluded"))
+                    continue
                 if self._negated(squeezed, first) or self._negated_inside(
                     squeezed[first:last], rule
                 ):
+                    cancelled.append(Hit(category, rule, match, past, "negated"))
                     continue
-                match = " ".join(words[first:last])
                 if (category, match) not in seen:
                     seen.add((category, match))
                     found.append(Hit(category, rule, match, past))
@@ -119,8 +130,10 @@ class Lexicon:
         if found and any(p.search(padded) for p in self.urgent):
             cue = next(p.search(padded) for p in self.urgent if p.search(padded))
             first, last = _word_span(padded, cue.start(), cue.end())
-            found.append(Hit("immediate_danger", "urgent", " ".join(words[first:last]), False))
-        return found
+            cue_words = " ".join(words[first:last])
+            if ("immediate_danger", cue_words) not in seen:
+                found.append(Hit("immediate_danger", "urgent", cue_words, False))
+        return found + cancelled
 
     def _negated(self, squeezed: list[str], first: int) -> bool:
         """A negator straight before word `first`, allowing a few light words between."""

@@ -37,21 +37,27 @@ MIN_MODEL_WORDS = 3
 
 
 def model_text(text: str) -> str:
-    """Normalised text with words after a negator marked ('nobody not_hurts not_me'), so a
-    bag-of-words model can tell 'he hurts me' from 'nobody hurts me'."""
-    negators = default_lexicon().negators
+    """What the classifier reads: the normalised words, with words after a negator marked
+    ('nobody not_hurts not_me') so a bag-of-words model can tell 'he hurts me' from 'nobody
+    hurts me', followed by the lexicon's findings as features ('lexhit_self_harm',
+    'lexnegated_abuse_home', 'lexexcluded_suicide'), so it learns when to trust them."""
+    lexicon = default_lexicon()
     out, left = [], 0
     for word in normalise(text).split(" "):
         if word == BOUNDARY:
             left = 0
-        elif left and squeeze(word) not in negators:
+        elif left and squeeze(word) not in lexicon.negators:
             out.append("not_" + word)
             left -= 1
             continue
         out.append(word)
-        if squeeze(word) in negators:
+        if squeeze(word) in lexicon.negators:
             left = NEGATION_SCOPE
-    return " ".join(out)
+    words = " ".join(w for w in out if w)
+    if not words.strip():
+        return ""
+    features = sorted({f"lex{h.kind}_{h.category}" for h in lexicon.scan(text)})
+    return " ".join([words, *features])
 
 
 def _nlp() -> Language:
@@ -140,7 +146,7 @@ class RiskModel:
         """The classifier needs words to judge: a reply of one or two words ("4", "b", "hi")
         gets None and is screened by the lexicon alone, which covers short disclosures."""
         prepared = [model_text(t) for t in texts]
-        judged = [i for i, t in enumerate(prepared) if len(t.split()) >= MIN_MODEL_WORDS]
+        judged = [i for i, t in enumerate(texts) if len(normalise(t).split()) >= MIN_MODEL_WORDS]
         out: list[dict[str, float] | None] = [None] * len(texts)
         for i, doc in zip(judged, self.nlp.pipe(prepared[i] for i in judged), strict=True):
             out[i] = dict(doc.cats)

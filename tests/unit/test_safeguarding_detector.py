@@ -86,7 +86,6 @@ def test_leetspeak_spacing_and_misspelling_are_seen_through(detector, text):
         "there should be more lessons about county lines in school",
         "nobody hurts me at home",
         "i dont self harm or anything",
-        "i feel safe at home",
         "4",
         "b",
         "hi",
@@ -98,8 +97,14 @@ def test_ordinary_text_and_idioms_pass(detector, text):
     assert not result.flag, result.evidence
 
 
+@pytest.mark.parametrize("text", ["i feel safe at home", "nobody hits me", "im not suicidal"])
+def test_reassurance_never_gets_the_crisis_reply(detector, text):
+    # Recall first: the classifier may still raise these for a person to review.
+    assert not detector.score(text).respond
+
+
 def test_negation_does_not_hide_a_disclosure_beside_it(detector):
-    assert not detector.score("nobody hits me").flag
+    assert not detector.score("nobody hits me").respond
     assert detector.score("nobody knows he hits me").flag
     assert detector.score("i dont want to live anymore").flag
 
