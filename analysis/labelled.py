@@ -61,6 +61,7 @@ MODEL_INPUTS = (
     DATA / "textspeak.yaml",
     DATA / "safeguarding_lexicon.yaml",
     Path(__file__).resolve().parent / "textnorm.py",
+    Path(__file__).resolve().parent / "risk_lexicon.py",
     Path(__file__).resolve().parent / "risk_model.py",
 )
 

@@ -38,7 +38,7 @@ def _translate(phrase: str, macros: dict[str, str]) -> str:
     out = phrase.strip()
     out = re.sub(r"\{([A-Z_]+)\}", lambda m: macros[m.group(1)], out)
     out = re.sub(r"^\^ ", r"(?:(?<=^ )|(?<=\\| ))", out)  # "^ help me $": the whole clause
-    out = re.sub(r" \$$", r"(?= (?:\\||$))", out)
+    out = re.sub(r" \$$", r"(?=(?: emoji_[a-z_]+)* (?:\\||$))", out)  # emoji may follow
     out = re.sub(r"^\[([^\]]+)\] ", r"(?:(?:\1) )?", out)
     out = re.sub(r" \[([^\]]+)\]", r"(?: (?:\1))?", out)
     out = re.sub(r"\((?!\?)", "(?:", out)

@@ -3,6 +3,7 @@ punctuation), ordinary idioms pass, negation and past events handled, bad input 
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,27 @@ def test_must_catch_survives_case_spacing_and_punctuation(case):
     result = default_detector().score(text)
     assert result.flag, text
     assert set(categories) & set(result.categories), (text, result.categories)
+
+
+def test_must_catch_under_every_combination_of_case_spacing_prefix_and_punctuation(detector):
+    variants, expected = [], []
+    for entry in MUST_CATCH:
+        words = entry["text"].split()
+        for before, after, case, gap in itertools.product(
+            ["", "ngl ", "tbh. ", "idk how to say this but "],
+            PUNCTUATION,
+            [str.lower, str.upper],
+            [" ", "  "],
+        ):
+            variants.append(before + gap.join(case(w) for w in words) + after)
+            expected.append(set(entry["categories"]))
+    results = detector.score_many(variants)
+    missed = [
+        v
+        for v, r, want in zip(variants, results, expected, strict=True)
+        if not (r.flag and want & set(r.categories))
+    ]
+    assert len(variants) > 7000 and missed == []
 
 
 @pytest.mark.parametrize(
