@@ -1,0 +1,1 @@
+"""Safeguarding: the gateway screens, alerts, notifications and escalation, the console queue."""
