@@ -78,16 +78,7 @@ def raise_alert(
     )
     s.add(alert)
     s.flush()
-    for channel, recipient in _first_contacts(settings, out_of_hours):
-        s.add(
-            Notification(
-                alert_id=alert.id,
-                purpose="alert",
-                channel=channel,
-                recipient=recipient,
-                created_at=now,
-            )
-        )
+    _queue_notifications(s, alert, "alert", _first_contacts(settings, out_of_hours), now)
     audit.record(
         s,
         "alert.raised",
@@ -106,20 +97,38 @@ def raise_alert(
     return alert, True
 
 
-def _first_contacts(settings: SafeguardingSettings, out_of_hours: bool) -> list[tuple[str, str]]:
+Contact = tuple[str, str]  # (channel, recipient)
+
+
+def _contacts(emails: tuple[str, ...] = (), sms: tuple[str, ...] = ()) -> list[Contact]:
+    return [("email", e) for e in emails] + [("sms", n) for n in sms]
+
+
+def _first_contacts(settings: SafeguardingSettings, out_of_hours: bool) -> list[Contact]:
     """Leads always (by email the alert waits for them); out of hours also the duty team."""
-    contacts = [("email", e) for e in settings.lead_emails]
     if out_of_hours and (settings.out_of_hours_emails or settings.out_of_hours_sms):
-        contacts += [("email", e) for e in settings.out_of_hours_emails]
-        contacts += [("sms", n) for n in settings.out_of_hours_sms]
-    else:
-        contacts += [("sms", n) for n in settings.lead_sms]
-    return _unique(contacts)
+        return _contacts(settings.lead_emails) + _contacts(
+            settings.out_of_hours_emails, settings.out_of_hours_sms
+        )
+    return _contacts(settings.lead_emails, settings.lead_sms)
 
 
-def _unique(contacts: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    seen: set[tuple[str, str]] = set()
-    return [c for c in contacts if not (c in seen or seen.add(c))]
+def _queue_notifications(
+    s: Session, alert: SafeguardingAlert, purpose: str, contacts: list[Contact], now: datetime
+) -> list[Contact]:
+    """One queued notification per distinct contact; returns the contacts queued."""
+    unique = list(dict.fromkeys(contacts))
+    for channel, recipient in unique:
+        s.add(
+            Notification(
+                alert_id=alert.id,
+                purpose=purpose,
+                channel=channel,
+                recipient=recipient,
+                created_at=now,
+            )
+        )
+    return unique
 
 
 def escalate_due(s: Session, settings: SafeguardingSettings, now: datetime) -> list[int]:
@@ -131,22 +140,12 @@ def escalate_due(s: Session, settings: SafeguardingSettings, now: datetime) -> l
         .where(SafeguardingAlert.ack_due_at <= now)
         .order_by(SafeguardingAlert.id)
     ).all()
+    office_open = OfficeHours.parse(settings.office_hours).is_open(now)
     for alert in due:
-        contacts = [("email", e) for e in settings.backup_emails]
-        contacts += [("sms", n) for n in settings.backup_sms]
-        if alert.out_of_hours or not OfficeHours.parse(settings.office_hours).is_open(now):
-            contacts += [("email", e) for e in settings.out_of_hours_emails]
-            contacts += [("sms", n) for n in settings.out_of_hours_sms]
-        for channel, recipient in _unique(contacts):
-            s.add(
-                Notification(
-                    alert_id=alert.id,
-                    purpose="escalation",
-                    channel=channel,
-                    recipient=recipient,
-                    created_at=now,
-                )
-            )
+        contacts = _contacts(settings.backup_emails, settings.backup_sms)
+        if alert.out_of_hours or not office_open:
+            contacts += _contacts(settings.out_of_hours_emails, settings.out_of_hours_sms)
+        contacts = _queue_notifications(s, alert, "escalation", contacts, now)
         alert.escalated_at = now
         s.add(alert)
         audit.record(
