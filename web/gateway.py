@@ -34,6 +34,17 @@ Screen = Callable[[Session, Participant, Message], tuple[list[str], bool]]
 UrgentScreen = Callable[[Session, Participant, Message], list[str]]
 
 
+def _waiting(participant_id: int):  # noqa: ANN202  (a sqlmodel Select)
+    """A participant's inbound messages not yet processed, oldest first."""
+    return (
+        select(Message)
+        .where(Message.participant_id == participant_id)
+        .where(Message.direction == Direction.IN)
+        .where(Message.status == MessageStatus.RECEIVED)
+        .order_by(Message.id)
+    )
+
+
 class Gateway:
     """Stores inbound messages and turns them into stored replies through the bot."""
 
@@ -136,13 +147,7 @@ class Gateway:
         while True:
             self._urgent_pass(participant_id)  # anything that arrived meanwhile, at once
             with Session(self.engine, expire_on_commit=False) as s:
-                msg = s.exec(
-                    select(Message)
-                    .where(Message.participant_id == participant_id)
-                    .where(Message.direction == Direction.IN)
-                    .where(Message.status == MessageStatus.RECEIVED)
-                    .order_by(Message.id)
-                ).first()
+                msg = s.exec(_waiting(participant_id)).first()
                 if msg is None:
                     return
                 participant = s.get(Participant, participant_id)
@@ -156,12 +161,7 @@ class Gateway:
             return
         with Session(self.engine, expire_on_commit=False) as s:
             new = s.exec(
-                select(Message)
-                .where(Message.participant_id == participant_id)
-                .where(Message.direction == Direction.IN)
-                .where(Message.status == MessageStatus.RECEIVED)
-                .where(Message.screened_at.is_(None))  # type: ignore[union-attr]
-                .order_by(Message.id)
+                _waiting(participant_id).where(Message.screened_at.is_(None))  # type: ignore[union-attr]
             ).all()
             participant = s.get(Participant, participant_id) if new else None
             for msg in new:
