@@ -65,8 +65,15 @@ class Lexicon:
         try:
             self.version = str(data["version"])
             macros = {k: _alternation(v) for k, v in data.get("macros", {}).items()}
+            # (category, phrase, pattern, the phrase's own words: a negator among them is
+            # part of the phrase, as in "dont want to live", not a negation of it)
             self.rules = [
-                (cat, phrase, _compile(phrase, macros))
+                (
+                    cat,
+                    phrase,
+                    _compile(phrase, macros),
+                    frozenset(re.findall(r"[a-z]+", squeeze(phrase))),
+                )
                 for cat, phrases in data["categories"].items()
                 for phrase in phrases
             ]
@@ -79,7 +86,6 @@ class Lexicon:
             self.not_fuzzy = set(data.get("not_fuzzy", []))
         except (KeyError, TypeError, AttributeError) as exc:
             raise LexiconError(f"lexicon is missing or has a malformed section: {exc}") from exc
-        self.categories = list(data["categories"])
 
     @classmethod
     def load(cls, path: Path = LEXICON_PATH) -> Lexicon:
@@ -103,7 +109,7 @@ class Lexicon:
         found: list[Hit] = []
         seen: set[tuple[str, str]] = set()
         cancelled: list[Hit] = []
-        for category, rule, pattern in self.rules:
+        for category, rule, pattern, literal in self.rules:
             for m in pattern.finditer(padded):
                 first, last = _word_span(padded, m.start(), m.end())
                 match = " ".join(words[first:last])
@@ -111,7 +117,7 @@ class Lexicon:
                     cancelled.append(Hit(category, rule, match, past, "excluded"))
                     continue
                 if self._negated(squeezed, first) or self._negated_inside(
-                    squeezed[first:last], rule
+                    squeezed[first:last], literal
                 ):
                     cancelled.append(Hit(category, rule, match, past, "negated"))
                     continue
@@ -147,9 +153,8 @@ class Lexicon:
             i -= 1
         return False
 
-    def _negated_inside(self, words: list[str], rule: str) -> bool:
+    def _negated_inside(self, words: list[str], literal: frozenset[str]) -> bool:
         """A negator inside a gap of the phrase ('my brother doesnt hurt me')."""
-        literal = set(re.findall(r"[a-z]+", squeeze(rule)))
         return any(w in self.negators and w not in literal for w in words)
 
     def _fuzzy_hits(self, words, squeezed, past, seen) -> list[Hit]:  # noqa: ANN001

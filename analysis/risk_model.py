@@ -18,7 +18,7 @@ from spacy.training import Example as SpacyExample
 from spacy.util import fix_random_seed, minibatch
 
 from analysis.labelled import CATEGORIES, Example, data_fingerprint, load_examples, split
-from analysis.risk_lexicon import default_lexicon
+from analysis.risk_lexicon import Hit, default_lexicon
 from analysis.textnorm import BOUNDARY, normalise, squeeze
 
 log = logging.getLogger(__name__)
@@ -36,28 +36,37 @@ NEGATION_SCOPE = 4
 MIN_MODEL_WORDS = 3
 
 
-def model_text(text: str) -> str:
-    """What the classifier reads: the normalised words, with words after a negator marked
-    ('nobody not_hurts not_me') so a bag-of-words model can tell 'he hurts me' from 'nobody
-    hurts me', followed by the lexicon's findings as features ('lexhit_self_harm',
-    'lexnegated_abuse_home', 'lexexcluded_suicide'), so it learns when to trust them."""
-    lexicon = default_lexicon()
+def _marked_words(text: str) -> list[str]:
+    """The normalised words, with words after a negator marked ('nobody not_hurts not_me') so
+    a bag-of-words model can tell 'he hurts me' from 'nobody hurts me'."""
+    negators = default_lexicon().negators
     out, left = [], 0
     for word in normalise(text).split(" "):
         if word == BOUNDARY:
             left = 0
-        elif left and squeeze(word) not in lexicon.negators:
+        elif left and squeeze(word) not in negators:
             out.append("not_" + word)
             left -= 1
             continue
         out.append(word)
-        if squeeze(word) in lexicon.negators:
+        if squeeze(word) in negators:
             left = NEGATION_SCOPE
-    words = " ".join(w for w in out if w)
-    if not words.strip():
+    return [w for w in out if w]
+
+
+def _with_features(words: list[str], scan: list[Hit]) -> str:
+    """The words followed by the lexicon's findings ('lexhit_self_harm',
+    'lexnegated_abuse_home', 'lexexcluded_suicide'), so the model learns when to trust them."""
+    return " ".join([*words, *sorted({f"lex{h.kind}_{h.category}" for h in scan})])
+
+
+def model_text(text: str, scan: list[Hit] | None = None) -> str:
+    """What the classifier reads ("" when there are no words). `scan` is the lexicon's
+    `scan(text)`, if the caller already has it."""
+    words = _marked_words(text)
+    if not words:
         return ""
-    features = sorted({f"lex{h.kind}_{h.category}" for h in lexicon.scan(text)})
-    return " ".join([words, *features])
+    return _with_features(words, default_lexicon().scan(text) if scan is None else scan)
 
 
 def _nlp() -> Language:
@@ -138,17 +147,23 @@ class RiskModel:
         meta = json.loads((directory / "youthvoice.json").read_text())
         return cls(spacy.load(directory), float(meta.get("threshold", DEFAULT_THRESHOLD)))
 
-    def scores(self, text: str) -> dict[str, float] | None:
-        """RISK (any disclosure) and one score per category; None for too few words."""
-        return self.scores_many([text])[0]
+    def scores_many(
+        self, texts: list[str], scans: list[list[Hit]] | None = None
+    ) -> list[dict[str, float] | None]:
+        """RISK (any disclosure) and one score per category, for each text. `scans` are the
+        lexicon's `scan` of each text, if the caller already has them.
 
-    def scores_many(self, texts: list[str]) -> list[dict[str, float] | None]:
-        """The classifier needs words to judge: a reply of one or two words ("4", "b", "hi")
+        The classifier needs words to judge: a reply of one or two words ("4", "b", "hi")
         gets None and is screened by the lexicon alone, which covers short disclosures."""
-        prepared = [model_text(t) for t in texts]
-        judged = [i for i, t in enumerate(texts) if len(normalise(t).split()) >= MIN_MODEL_WORDS]
+        lexicon = default_lexicon()
+        judged, prepared = [], []
+        for i, text in enumerate(texts):
+            words = _marked_words(text)
+            if len(words) >= MIN_MODEL_WORDS:
+                judged.append(i)
+                prepared.append(_with_features(words, scans[i] if scans else lexicon.scan(text)))
         out: list[dict[str, float] | None] = [None] * len(texts)
-        for i, doc in zip(judged, self.nlp.pipe(prepared[i] for i in judged), strict=True):
+        for i, doc in zip(judged, self.nlp.pipe(prepared), strict=True):
             out[i] = dict(doc.cats)
         return out
 

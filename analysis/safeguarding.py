@@ -19,7 +19,6 @@ from analysis.risk_lexicon import Hit, Lexicon, default_lexicon
 from analysis.risk_model import RISK, RiskModel
 
 log = logging.getLogger(__name__)
-MAX_CHARS = 20_000  # longer texts are screened in overlapping windows
 
 
 @dataclass(frozen=True)
@@ -62,15 +61,18 @@ class Detector:
 
     def score_many(self, texts: list[str]) -> list[SafeguardingResult]:
         texts = [_as_text(t) for t in texts]
+        scans = [self.lexicon.scan(t) for t in texts]  # once: for the hits and the classifier
         model_scores: list[dict[str, float] | None] = (
-            self.model.scores_many(texts) if self.model else [None] * len(texts)
+            self.model.scores_many(texts, scans) if self.model else [None] * len(texts)
         )
-        return [self._combine(t, s) for t, s in zip(texts, model_scores, strict=True)]
+        return [
+            self._combine(t, scan, s) for t, scan, s in zip(texts, scans, model_scores, strict=True)
+        ]
 
-    def _combine(self, text: str, scores: dict[str, float] | None) -> SafeguardingResult:
-        hits: list[Hit] = []
-        for window in _windows(text):
-            hits += self.lexicon.hits(window)
+    def _combine(
+        self, text: str, scan: list[Hit], scores: dict[str, float] | None
+    ) -> SafeguardingResult:
+        hits = [h for h in scan if h.kind == "hit"]
         evidence: list[dict[str, Any]] = [
             {"source": "lexicon", "category": h.category, "match": h.match, "past": h.past}
             for h in hits
@@ -101,14 +103,6 @@ def _as_text(value: object) -> str:
     if isinstance(value, bytes):
         return value.decode("utf-8", errors="replace")
     return value if isinstance(value, str) else ""
-
-
-def _windows(text: str) -> list[str]:
-    """Very long texts in overlapping pieces, so that nothing at the end is skipped."""
-    if len(text) <= MAX_CHARS:
-        return [text]
-    step = MAX_CHARS - 500
-    return [text[i : i + MAX_CHARS] for i in range(0, len(text), step)]
 
 
 @lru_cache(maxsize=1)

@@ -40,13 +40,13 @@ _APOSTROPHES = re.compile(r"(?<=[a-z])['’‘`](?=[a-z])")
 
 
 @lru_cache(maxsize=1)
-def _tables() -> tuple[dict[str, str], dict[str, str]]:
-    data = yaml.safe_load((DATA / "textspeak.yaml").read_text(encoding="utf-8"))
-    return data["emoji"], data["words"]
+def _textspeak() -> dict:
+    """analysis/data/textspeak.yaml, read once."""
+    return yaml.safe_load((DATA / "textspeak.yaml").read_text(encoding="utf-8"))
 
 
 def _emoji(text: str) -> str:
-    emoji, _ = _tables()
+    emoji = _textspeak()["emoji"]
     out = []
     for ch in text:
         if ch in emoji:
@@ -93,18 +93,13 @@ def _uncensor(token: str) -> str:
     if not bare:
         return ""
     pattern = re.compile(re.escape(token).replace(r"\*", "[a-z]{1,3}"))
-    fits = [w for w in _censorable() if pattern.fullmatch(w)]
+    fits = [w for w in _textspeak()["censorable"] if pattern.fullmatch(w)]
     return fits[0] if len(fits) == 1 else bare
-
-
-@lru_cache(maxsize=1)
-def _censorable() -> tuple[str, ...]:
-    return tuple(yaml.safe_load((DATA / "textspeak.yaml").read_text("utf-8"))["censorable"])
 
 
 def normalise(text: str) -> str:
     """Lower-case words separated by single spaces, with BOUNDARY for clause breaks."""
-    _, words = _tables()
+    words = _textspeak()["words"]
     t = unicodedata.normalize("NFKC", text or "")
     t = _emoji(t).lower()
     t = _APOSTROPHES.sub("", t)
