@@ -8,22 +8,20 @@ from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from analysis.safeguarding import default_detector
 from surveys import audit
 from surveys.db import engine_for
 from surveys.models import (
     AuditEvent,
-    Direction,
-    Message,
     MessageStatus,
     Notification,
-    Participant,
     SafeguardingAlert,
     User,
 )
 from tests.support.mail import smtp_server
+from tests.support.safeguarding import flagged_message, raised_alert
 from web.safeguarding.alerts import AlertStateError, acknowledge, add_note, close, raise_alert
 from web.safeguarding.notify import Notifier
 from web.safeguarding.settings import SafeguardingSettings, SmtpSettings
@@ -65,28 +63,8 @@ def lead(db) -> int:
     return user.id
 
 
-def _flagged_message(db: Session) -> tuple[Participant, Message]:
-    p = Participant(key=f"t-{datetime.now().timestamp()}", channel="web")
-    db.add(p)
-    db.flush()
-    msg = Message(
-        participant_id=p.id,
-        direction=Direction.IN,
-        channel="web",
-        body=TEXT,
-        status=MessageStatus.RECEIVED,
-    )
-    db.add(msg)
-    db.commit()
-    return p, msg
-
-
 def _raise(db, settings, now) -> SafeguardingAlert:
-    p, msg = _flagged_message(db)
-    alert, created = raise_alert(db, p, msg, default_detector().score(TEXT), settings, now)
-    db.commit()
-    assert created
-    return alert
+    return raised_alert(db, TEXT, MessageStatus.RECEIVED, settings, now)
 
 
 class Texts:
@@ -200,7 +178,7 @@ def test_acknowledge_note_and_close_are_recorded_and_audited(db, settings, lead)
 
 
 def test_raising_twice_for_one_message_is_one_alert(db, settings):
-    p, msg = _flagged_message(db)
+    p, msg = flagged_message(db, TEXT, MessageStatus.RECEIVED)
     result = default_detector().score(TEXT)
     first, created = raise_alert(db, p, msg, result, settings, WEDNESDAY_10AM)
     again, created_again = raise_alert(db, p, msg, result, settings, WEDNESDAY_10AM)

@@ -9,21 +9,17 @@ from uuid import uuid4
 import pytest
 from sqlmodel import select
 
-from analysis.safeguarding import default_detector
 from surveys import audit
 from surveys.models import (
     AuditEvent,
-    Direction,
-    Message,
     MessageStatus,
-    Participant,
     SafeguardingAlert,
     User,
     utcnow,
 )
+from tests.support.safeguarding import raised_alert
 from web.passwords import hash_password
 from web.permissions import PERMISSIONS, Permission, Role
-from web.safeguarding.alerts import raise_alert
 
 PASSWORD = "correct horse battery staple"
 WORDS = "my stepdad hits me and i have bruises"
@@ -55,22 +51,8 @@ def _sign_in(client, user: User):
 
 @pytest.fixture
 def alert(db, app_without_bot) -> SafeguardingAlert:
-    p = Participant(key=f"p_{uuid4().hex[:10]}", channel="web")
-    db.add(p)
-    db.flush()
-    msg = Message(
-        participant_id=p.id,
-        direction=Direction.IN,
-        channel="web",
-        body=WORDS,
-        status=MessageStatus.PROCESSED,
-    )
-    db.add(msg)
-    db.flush()
     settings = app_without_bot.extensions["safeguarding_settings"]
-    alert, _ = raise_alert(db, p, msg, default_detector().score(WORDS), settings, utcnow())
-    db.commit()
-    return alert
+    return raised_alert(db, WORDS, MessageStatus.PROCESSED, settings, utcnow())
 
 
 @pytest.mark.parametrize("role", list(Role))
