@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import re2
 import yaml
 from rapidfuzz.distance import Levenshtein
 
@@ -54,6 +55,35 @@ def _compile(phrase: str, macros: dict[str, str]) -> re.Pattern[str]:
         raise LexiconError(f"bad phrase {phrase!r}: {exc}") from exc
 
 
+def _prefilter_form(pattern: re.Pattern[str]) -> str:
+    """A lookaround-free pattern for RE2 that matches wherever `pattern` does (and perhaps a
+    little more): the leading space is consumed instead of looked behind, clause anchors and
+    trailing lookaheads are dropped. It only picks the rules worth running."""
+    body = pattern.pattern.removeprefix("(?<= )").removesuffix("(?= )")
+    body = body.replace(r"(?:(?<=^ )|(?<=\| ))", "")
+    body = body.replace(r"(?=(?: emoji_[a-z_]+)* (?:\||$))", "")
+    return " " + body
+
+
+class PatternSet:
+    """Compiled patterns behind one RE2 pre-check: `candidates(text)` runs a single RE2 pass
+    and returns, in their original order, only the patterns that can match."""
+
+    def __init__(self, patterns: list[re.Pattern[str]]):
+        self.patterns = patterns
+        self._set = re2.Set.SearchSet()
+        for pattern in patterns:
+            if self._set.Add(_prefilter_form(pattern)) < 0:
+                raise LexiconError(f"pattern cannot be pre-checked: {pattern.pattern!r}")
+        self._set.Compile()
+
+    def indices(self, text: str) -> list[int]:
+        return sorted(self._set.Match(text) or ()) if self.patterns else []
+
+    def candidates(self, text: str) -> list[re.Pattern[str]]:
+        return [self.patterns[i] for i in self.indices(text)]
+
+
 def _alternation(entries: list[str]) -> str:
     return "(?:" + "|".join(sorted(entries, key=len, reverse=True)) + ")"
 
@@ -77,9 +107,11 @@ class Lexicon:
                 for cat, phrases in data["categories"].items()
                 for phrase in phrases
             ]
-            self.exclusions = [_compile(p, macros) for p in data.get("exclusions", [])]
-            self.past = [_compile(p, macros) for p in data.get("past_markers", [])]
-            self.urgent = [_compile(p, macros) for p in data.get("urgent", [])]
+            # One RE2 pass names the few rules that can match; only those run in full.
+            self.rule_set = PatternSet([r[2] for r in self.rules])
+            self.exclusions = PatternSet([_compile(p, macros) for p in data.get("exclusions", [])])
+            self.past = PatternSet([_compile(p, macros) for p in data.get("past_markers", [])])
+            self.urgent = PatternSet([_compile(p, macros) for p in data.get("urgent", [])])
             self.negators = {squeeze(str(w)) for w in data["negators"]}
             self.light = {squeeze(str(w)) for w in data["light"]}
             self.fuzzy = {k: v for k, v in data.get("fuzzy", {}).items()}
@@ -104,12 +136,16 @@ class Lexicon:
             return []
         squeezed = [squeeze(w) for w in words]
         padded = " " + " ".join(squeezed) + " "
-        past = any(p.search(padded) for p in self.past)
-        excluded = [m.span() for p in self.exclusions for m in p.finditer(padded)]
+        past = any(p.search(padded) for p in self.past.candidates(padded))
+        excluded = [
+            m.span() for p in self.exclusions.candidates(padded) for m in p.finditer(padded)
+        ]
         found: list[Hit] = []
         seen: set[tuple[str, str]] = set()
         cancelled: list[Hit] = []
-        for category, rule, pattern, literal in self.rules:
+        for category, rule, pattern, literal in (
+            self.rules[i] for i in self.rule_set.indices(padded)
+        ):
             for m in pattern.finditer(padded):
                 first, last = _word_span(padded, m.start(), m.end())
                 match = " ".join(words[first:last])
@@ -133,8 +169,9 @@ class Lexicon:
                 for o in found
             )
         ]
-        if found and any(p.search(padded) for p in self.urgent):
-            cue = next(p.search(padded) for p in self.urgent if p.search(padded))
+        urgent = self.urgent.candidates(padded) if found else []
+        if any(p.search(padded) for p in urgent):
+            cue = next(p.search(padded) for p in urgent if p.search(padded))
             first, last = _word_span(padded, cue.start(), cue.end())
             cue_words = " ".join(words[first:last])
             if ("immediate_danger", cue_words) not in seen:
