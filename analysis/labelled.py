@@ -32,9 +32,13 @@ class Example:
 
     @property
     def split(self) -> str:
-        """60% train, 20% dev, 20% test, fixed by a hash of the text (stable as data grows)."""
-        bucket = int(hashlib.sha256(self.text.encode()).hexdigest(), 16) % 10
-        return "test" if bucket < 2 else "dev" if bucket < 4 else "train"
+        return split_of(self.text)
+
+
+def split_of(text: str) -> str:
+    """60% train, 20% dev, 20% test, fixed by a hash of the text (stable as data grows)."""
+    bucket = int(hashlib.sha256(text.encode()).hexdigest(), 16) % 10
+    return "test" if bucket < 2 else "dev" if bucket < 4 else "train"
 
 
 def load_examples(directory: Path = EXAMPLES_DIR) -> list[Example]:

@@ -1,0 +1,279 @@
+"""The theme-analysis spaCy pipeline, built from `spacy.blank("en")` by the project.
+
+    tokenizer  youthvoice.textspeak_tokenizer.v1: text-speak and dialect normalisation
+               (analysis/textnorm.py), then spaCy's English tokenizer; the raw text is kept
+               on `doc._.raw` for quotation and audit
+    lemmatizer spaCy's lookup lemmatizer with the tables from spacy-lookups-data
+    youthvoice_theme_lexicon   taxonomy seeds matched on lemmas, with negation (`doc._.theme_hits`)
+    textcat    textcat_multilabel (bag of words): themes, sub-themes, valence and suggestion
+    youthvoice_theme_decider   scores + lexicon evidence + tuned thresholds -> themes, valence
+    youthvoice_redactor        `doc._.redacted`: the raw text without personal data
+
+Nothing is downloaded: the lemma tables ship in the spacy-lookups-data wheel.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import spacy
+from spacy.attrs import LEMMA
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.ml.extract_ngrams import extract_ngrams
+from spacy.tokens import Doc
+from spacy.util import registry
+from thinc.api import Logistic, Model, SparseLinear_v2, chain, with_cpu
+
+from analysis.redact import default_redactor
+from analysis.taxonomy import Taxonomy, default_taxonomy
+from analysis.textnorm import BOUNDARY, normalise
+
+VALENCE_POSITIVE = "VALENCE_POSITIVE"
+VALENCE_NEGATIVE = "VALENCE_NEGATIVE"
+SUGGESTION = "SUGGESTION"
+NEGATION_WINDOW = 3  # tokens a negator may sit before a seed ("dont really feel unsafe")
+# Verbal negation only: "no buses" and "cant afford the bus" are still about buses.
+NEGATORS = frozenset(
+    [
+        "not",
+        "nt",
+        "n't",
+        "never",
+        "dont",
+        "didnt",
+        "doesnt",
+        "isnt",
+        "arent",
+        "wasnt",
+        "werent",
+        "aint",
+        "havent",
+        "hasnt",
+    ]
+)
+EMPTY = "no_words"
+DEFAULTS = {"theme": 0.5, "subtheme": 0.35, "valence": 0.5, "suggestion": 0.5, "lexicon": 0.15}
+
+for _name in ("raw", "known_names", "theme_hits", "themes", "subthemes", "scores"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
+for _name, _default in (("valence", "neutral"), ("suggestion", False), ("redacted", None)):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=_default)
+
+
+@dataclass(frozen=True)
+class ThemeHit:
+    code: str  # a theme ("EDU") or a sub-theme ("EDU.exams_pressure")
+    start: int
+    end: int
+    negated: bool
+
+
+class TextspeakTokenizer:
+    """Normalise, then tokenise: the Doc holds the normalised words, `doc._.raw` the input."""
+
+    def __init__(self, base: Any):
+        self.base = base
+
+    def __call__(self, text: str) -> Doc:
+        # An answer with no words ("", "👍") still gets one token: spaCy's bag-of-words
+        # classifier fails on an empty doc in a batch.
+        doc = self.base(normalise(text) or EMPTY)
+        doc._.raw = text
+        return doc
+
+    def pipe(self, texts, batch_size: int = 1000):  # noqa: ANN001, ANN201
+        for text in texts:
+            yield self(text)
+
+    def to_bytes(self, **kwargs: Any) -> bytes:
+        return self.base.to_bytes(**kwargs)
+
+    def from_bytes(self, data: bytes, **kwargs: Any) -> TextspeakTokenizer:
+        self.base.from_bytes(data, **kwargs)
+        return self
+
+    def to_disk(self, path: Path, **kwargs: Any) -> None:
+        self.base.to_disk(path, **kwargs)
+
+    def from_disk(self, path: Path, **kwargs: Any) -> TextspeakTokenizer:
+        self.base.from_disk(path, **kwargs)
+        return self
+
+
+@registry.tokenizers("youthvoice.textspeak_tokenizer.v1")
+def create_textspeak_tokenizer():  # noqa: ANN201
+    base = registry.tokenizers.get("spacy.Tokenizer.v1")()
+
+    def create(nlp: Language) -> TextspeakTokenizer:
+        return TextspeakTokenizer(base(nlp))
+
+    return create
+
+
+@registry.architectures("youthvoice.LemmaBOW.v1")
+def lemma_bow(ngram_size: int, length: int = 65536, nO: int | None = None) -> Model:
+    """spaCy's bag-of-words classifier, read from lemmas instead of the surface words:
+    "buses", "bus" and "busses" are one feature, which matters with a few hundred answers."""
+    linear = SparseLinear_v2(nO=nO, length=length)
+    model = chain(
+        with_cpu(chain(extract_ngrams(ngram_size, attr=LEMMA), linear), linear.ops),
+        Logistic(),
+    )
+    if nO is not None:
+        model.set_dim("nO", nO)
+    model.set_ref("output_layer", linear)
+    model.attrs["multi_label"] = True
+    return model
+
+
+class ThemeLexicon:
+    """Taxonomy seeds matched on lemmas. A hit right after a negator ("dont feel unsafe") is
+    kept but marked negated: it still says what the answer is about, not how it feels."""
+
+    def __init__(self, nlp: Language, name: str):
+        self.nlp = nlp
+        self.name = name
+        self._matcher: PhraseMatcher | None = None
+
+    def _build(self) -> PhraseMatcher:
+        matcher = PhraseMatcher(self.nlp.vocab, attr="LEMMA")
+        lemmatizer = self.nlp.get_pipe("lemmatizer")
+        taxonomy = default_taxonomy()
+        for theme in taxonomy.themes:
+            groups = [(theme.code, theme.seeds), *((s.code, s.seeds) for s in theme.subthemes)]
+            for code, seeds in groups:
+                docs = [lemmatizer(self.nlp.make_doc(seed)) for seed in seeds]
+                matcher.add(code, [d for d in docs if len(d)])
+        return matcher
+
+    def __call__(self, doc: Doc) -> Doc:
+        if self._matcher is None:
+            self._matcher = self._build()
+        hits = []
+        for match_id, start, end in self._matcher(doc):
+            code = self.nlp.vocab.strings[match_id]
+            hits.append(ThemeHit(code, start, end, self._negated(doc, start, end)))
+        doc._.theme_hits = hits
+        return doc
+
+    def _negated(self, doc: Doc, start: int, end: int) -> bool:
+        if any(t.lower_ in NEGATORS for t in doc[start:end]):
+            return False  # the seed carries its own negation ("no friends", "cant afford")
+        for tok in reversed(doc[max(0, start - NEGATION_WINDOW) : start]):
+            if tok.text == BOUNDARY:
+                return False
+            if tok.lower_ in NEGATORS:
+                return True
+        return False
+
+
+@Language.factory("youthvoice_theme_lexicon")
+def make_theme_lexicon(nlp: Language, name: str) -> ThemeLexicon:
+    return ThemeLexicon(nlp, name)
+
+
+class ThemeDecider:
+    """Turns the classifier's scores and the lexicon's evidence into the answer's tags.
+
+    A theme is tagged when its score, raised by `lexicon` for a non-negated seed hit, reaches
+    its threshold (tuned on the dev split). Each tagged theme gets at least its best sub-theme.
+    """
+
+    def __init__(self, nlp: Language, name: str):
+        self.name = name
+        self.thresholds: dict[str, float] = dict(DEFAULTS)
+        self.theme_thresholds: dict[str, float] = {}
+        self.taxonomy: Taxonomy = default_taxonomy()
+
+    def theme_scores(self, doc: Doc) -> dict[str, float]:
+        boost = self.thresholds["lexicon"]
+        seen = {h.code.split(".")[0] for h in doc._.theme_hits or () if not h.negated}
+        return {
+            code: min(1.0, doc.cats.get(code, 0.0) + (boost if code in seen else 0.0))
+            for code in self.taxonomy.codes
+        }
+
+    def __call__(self, doc: Doc) -> Doc:
+        scores = self.theme_scores(doc)
+        default = self.thresholds["theme"]
+        themes = [c for c, s in scores.items() if s >= self.theme_thresholds.get(c, default)]
+        hit_subs = {h.code for h in doc._.theme_hits or () if "." in h.code and not h.negated}
+        subthemes = []
+        for theme in themes:
+            subs = [s.code for s in self.taxonomy.theme(theme).subthemes]
+            sub_scores = {s: doc.cats.get(s, 0.0) + (0.2 if s in hit_subs else 0.0) for s in subs}
+            chosen = [s for s, v in sub_scores.items() if v >= self.thresholds["subtheme"]]
+            subthemes += chosen or [max(sub_scores, key=sub_scores.get)]
+        doc._.themes = themes
+        doc._.subthemes = subthemes
+        doc._.scores = {c: round(s, 3) for c, s in scores.items() if s >= 0.05}
+        positive = doc.cats.get(VALENCE_POSITIVE, 0.0) >= self.thresholds["valence"]
+        negative = doc.cats.get(VALENCE_NEGATIVE, 0.0) >= self.thresholds["valence"]
+        doc._.valence = (
+            "mixed"
+            if positive and negative
+            else "positive"
+            if positive
+            else "negative"
+            if negative
+            else "neutral"
+        )
+        doc._.suggestion = doc.cats.get(SUGGESTION, 0.0) >= self.thresholds["suggestion"]
+        return doc
+
+    def to_disk(self, path: Path, exclude: Any = ()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        (path / "thresholds.json").write_text(
+            json.dumps({"global": self.thresholds, "themes": self.theme_thresholds}, indent=1)
+        )
+
+    def from_disk(self, path: Path, exclude: Any = ()) -> ThemeDecider:
+        data = json.loads((Path(path) / "thresholds.json").read_text())
+        self.thresholds = {**DEFAULTS, **data["global"]}
+        self.theme_thresholds = data["themes"]
+        return self
+
+
+@Language.factory("youthvoice_theme_decider")
+def make_theme_decider(nlp: Language, name: str) -> ThemeDecider:
+    return ThemeDecider(nlp, name)
+
+
+@Language.component("youthvoice_redactor")
+def redactor_component(doc: Doc) -> Doc:
+    doc._.redacted = default_redactor().redact(doc._.raw or "", doc._.known_names or ())
+    return doc
+
+
+def labels(taxonomy: Taxonomy) -> list[str]:
+    return [*taxonomy.codes, *taxonomy.subtheme_codes, VALENCE_POSITIVE, VALENCE_NEGATIVE,
+            SUGGESTION]  # fmt: skip
+
+
+def blank_pipeline(taxonomy: Taxonomy | None = None) -> Language:
+    """The untrained pipeline, every component in place."""
+    taxonomy = taxonomy or default_taxonomy()
+    nlp = spacy.blank(
+        "en", config={"nlp": {"tokenizer": {"@tokenizers": "youthvoice.textspeak_tokenizer.v1"}}}
+    )
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.add_pipe("youthvoice_theme_lexicon")
+    textcat = nlp.add_pipe(
+        "textcat_multilabel",
+        name="textcat",
+        config={
+            "model": {"@architectures": "youthvoice.LemmaBOW.v1", "ngram_size": 2},
+        },
+    )
+    for label in labels(taxonomy):
+        textcat.add_label(label)
+    nlp.add_pipe("youthvoice_theme_decider")
+    nlp.add_pipe("youthvoice_redactor")
+    return nlp
