@@ -5,9 +5,9 @@ VENV := .venv
 RASA_VENV := .venv-rasa
 YV := $(VENV)/bin/youthvoice
 
-.PHONY: setup run test test-sqlite test-postgres lint train safeguarding-model system-deps bench clean
+.PHONY: setup run test test-sqlite test-postgres lint train safeguarding-model themes-model system-deps bench clean
 
-setup: $(VENV)/.installed $(RASA_VENV)/.installed train safeguarding-model
+setup: $(VENV)/.installed $(RASA_VENV)/.installed train safeguarding-model themes-model
 
 # The platform's venv: Python >= 3.11, reinstalled only when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -35,6 +35,11 @@ train: $(VENV)/.installed $(RASA_VENV)/.installed
 safeguarding-model: $(VENV)/.installed
 	$(YV) analyse train-safeguarding
 
+# Rebuilds the theme pipeline only when its labelled answers, officers' corrections, the
+# taxonomy or the pipeline code changed.
+themes-model: $(VENV)/.installed
+	$(YV) analyse train --if-changed
+
 run: setup
 	$(YV) init
 	$(YV) run
@@ -58,6 +63,7 @@ test-postgres: setup system-deps
 # Loopback load on the SMS webhook, bounded in time (about 3 minutes); prints figures.
 bench: setup
 	$(VENV)/bin/python bench/safeguarding_quality.py
+	$(VENV)/bin/python bench/themes_quality.py
 	$(VENV)/bin/python bench/sms_load.py
 
 clean:

@@ -55,6 +55,7 @@ NEGATORS = frozenset(
         "hasnt",
     ]
 )
+NGRAM = 2  # words and word pairs ("no buses"); 1 scores the same on dev, 3 lower
 EMPTY = "no_words"
 DEFAULTS = {"theme": 0.5, "subtheme": 0.35, "valence": 0.5, "suggestion": 0.5, "lexicon": 0.15}
 
@@ -163,14 +164,22 @@ class ThemeLexicon:
         return doc
 
     def _negated(self, doc: Doc, start: int, end: int) -> bool:
-        if any(t.lower_ in NEGATORS for t in doc[start:end]):
-            return False  # the seed carries its own negation ("no friends", "cant afford")
+        if any(_negates(t) for t in doc[start:end]):
+            return False  # the seed carries its own negation ("dont listen")
         for tok in reversed(doc[max(0, start - NEGATION_WINDOW) : start]):
             if tok.text == BOUNDARY:
                 return False
-            if tok.lower_ in NEGATORS:
+            if _negates(tok):
                 return True
         return False
+
+
+def _negates(tok) -> bool:  # noqa: ANN001
+    """A verbal negator; "ca nt" and "wo nt" (can't, won't) say what cannot happen, which
+    is still about the topic ("cant afford the bus")."""
+    if tok.lower_ not in NEGATORS:
+        return False
+    return not (tok.lower_ in ("nt", "n't") and tok.i and tok.doc[tok.i - 1].lower_ in ("ca", "wo"))
 
 
 @Language.factory("youthvoice_theme_lexicon")
@@ -189,13 +198,18 @@ class ThemeDecider:
         self.name = name
         self.thresholds: dict[str, float] = dict(DEFAULTS)
         self.theme_thresholds: dict[str, float] = {}
+        self.theme_boosts: dict[str, float] = {}  # per theme: some seeds ("mum") mislead
         self.taxonomy: Taxonomy = default_taxonomy()
 
     def theme_scores(self, doc: Doc) -> dict[str, float]:
         boost = self.thresholds["lexicon"]
         seen = {h.code.split(".")[0] for h in doc._.theme_hits or () if not h.negated}
         return {
-            code: min(1.0, doc.cats.get(code, 0.0) + (boost if code in seen else 0.0))
+            code: min(
+                1.0,
+                doc.cats.get(code, 0.0)
+                + (self.theme_boosts.get(code, boost) if code in seen else 0.0),
+            )
             for code in self.taxonomy.codes
         }
 
@@ -231,13 +245,21 @@ class ThemeDecider:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         (path / "thresholds.json").write_text(
-            json.dumps({"global": self.thresholds, "themes": self.theme_thresholds}, indent=1)
+            json.dumps(
+                {
+                    "global": self.thresholds,
+                    "themes": self.theme_thresholds,
+                    "boosts": self.theme_boosts,
+                },
+                indent=1,
+            )
         )
 
     def from_disk(self, path: Path, exclude: Any = ()) -> ThemeDecider:
         data = json.loads((Path(path) / "thresholds.json").read_text())
         self.thresholds = {**DEFAULTS, **data["global"]}
         self.theme_thresholds = data["themes"]
+        self.theme_boosts = data.get("boosts", {})
         return self
 
 
@@ -269,7 +291,7 @@ def blank_pipeline(taxonomy: Taxonomy | None = None) -> Language:
         "textcat_multilabel",
         name="textcat",
         config={
-            "model": {"@architectures": "youthvoice.LemmaBOW.v1", "ngram_size": 2},
+            "model": {"@architectures": "youthvoice.LemmaBOW.v1", "ngram_size": NGRAM},
         },
     )
     for label in labels(taxonomy):

@@ -85,6 +85,11 @@ class QuestionDef(_Strict):
     extra_options: list[Option] = []
     done_words: list[str] = []
     skip_if: SkipIf | None = None
+    # The answer is the young person's own name ("what do you like to be called?"): it is
+    # redacted from their other answers and never analysed or quoted itself.
+    own_name: bool = False
+    # Theme summaries break answers down by this question's answer (age band or group).
+    breakdown: Literal["age_band", "group"] | None = None
 
     _honest = field_validator("text", "sms", "help")(_no_secrecy)
 
@@ -110,6 +115,10 @@ class QuestionDef(_Strict):
             raise ValueError("exclusive belongs to multi questions")
         if self.done_words and t != QuestionType.TEXT:
             raise ValueError("done_words belongs to text questions")
+        if self.own_name and t != QuestionType.TEXT:
+            raise ValueError("own_name belongs to text questions")
+        if self.breakdown and t not in (QuestionType.SINGLE, QuestionType.MULTI):
+            raise ValueError("breakdown belongs to single and multi questions")
         values = [o.value for o in [*self.options, *self.extra_options]]
         if len(set(values)) != len(values):
             raise ValueError("option values must be unique")
@@ -226,6 +235,8 @@ def as_spec(q: QuestionDef) -> dict[str, Any]:
             "extra_options",
             "done_words",
             "skip_if",
+            "own_name",
+            "breakdown",
         },
         exclude_defaults=True,
     )

@@ -310,3 +310,38 @@ class AuditEvent(SQLModel, table=True):
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
     prev_hash: str = Field(max_length=64, unique=True)  # unique: the chain cannot fork
     hash: str = Field(max_length=64, unique=True)
+
+
+class TagStatus(StrEnum):
+    SUGGESTED = "suggested"  # by the model, not yet looked at
+    ACCEPTED = "accepted"  # an officer agreed
+    REMOVED = "removed"  # an officer disagreed (kept: it is what the model gets wrong)
+    ADDED = "added"  # an officer added a tag the model missed
+
+
+class AnswerAnalysis(SQLModel, table=True):
+    """What the theme pipeline made of one free-text answer (one row per answer)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    answer_id: int = Field(foreign_key="answer.id", unique=True)
+    valence: str = Field(max_length=8)
+    suggestion: bool = False
+    redacted: str = ""  # the answer without personal data: the only text quoted in reports
+    model_version: str = Field(max_length=16)
+    analysed_at: datetime = Field(default_factory=utcnow)
+
+
+class AnswerTag(SQLModel, table=True):
+    """One theme or sub-theme tag on an answer, by the model or an officer, with its review."""
+
+    __table_args__ = (UniqueConstraint("answer_id", "code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    answer_id: int = Field(foreign_key="answer.id", index=True)
+    code: str = Field(max_length=64)  # "TRANS" or "TRANS.cost"
+    status: str = Field(default=TagStatus.SUGGESTED, max_length=12)
+    model_said: bool = True  # False when only an officer put it there
+    score: float | None = None
+    decided_by: int | None = Field(default=None, foreign_key="user.id")
+    decided_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)

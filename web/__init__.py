@@ -38,11 +38,13 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from web.chat import bp as chat_bp
     from web.safeguarding.routes import bp as safeguarding_bp
     from web.sms import bp as sms_bp
+    from web.themes import bp as themes_bp
 
     app.register_blueprint(chat_bp)
     app.register_blueprint(sms_bp)
     app.register_blueprint(console.bp)
     app.register_blueprint(safeguarding_bp)
+    app.register_blueprint(themes_bp)
     app.register_blueprint(health.bp)
     errors.register(app)
     console.init_login(app)

@@ -22,12 +22,18 @@ class Role(StrEnum):
 class Permission(StrEnum):
     VIEW_DASHBOARD = "view_dashboard"
     SAFEGUARDING = "safeguarding"  # see alerts, the child's words and identity; act on them
+    VIEW_THEMES = "view_themes"  # theme summaries and tags, with redacted quotes only
+    TAG_THEMES = "tag_themes"  # accept, remove or add an answer's theme tags
 
 
 PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.VIEW_DASHBOARD: frozenset(
         {Role.ADMIN, Role.PARTICIPATION_OFFICER, Role.IRO, Role.SAFEGUARDING_LEAD, Role.VIEWER}
     ),
+    Permission.VIEW_THEMES: frozenset(
+        {Role.ADMIN, Role.PARTICIPATION_OFFICER, Role.IRO, Role.SAFEGUARDING_LEAD, Role.VIEWER}
+    ),
+    Permission.TAG_THEMES: frozenset({Role.ADMIN, Role.PARTICIPATION_OFFICER}),
     # Least privilege: not even admins read disclosures.
     Permission.SAFEGUARDING: frozenset({Role.SAFEGUARDING_LEAD, Role.DUTY}),
 }

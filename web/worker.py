@@ -30,6 +30,7 @@ _notifier: Notifier | None = None
 INBOX_INTERVAL_SECONDS = 1
 OUTBOX_INTERVAL_SECONDS = 1
 SAFEGUARDING_INTERVAL_SECONDS = 10
+THEMES_INTERVAL_SECONDS = 30
 
 
 def process_inbox() -> None:
@@ -56,6 +57,21 @@ def run_safeguarding() -> None:
     """Escalate alerts nobody acknowledged in time; send queued emails and texts to staff."""
     if _notifier:
         _notifier.run_once()
+
+
+def tag_answers() -> None:
+    """Tag new free-text answers with themes (and re-tag them after the model is retrained)."""
+    from analysis.themes import default_analyser
+    from surveys.db import session_scope
+    from surveys.theme_tags import tag_pending
+
+    analyser = default_analyser()
+    if analyser is None:
+        return  # not built yet: `youthvoice analyse train` (setup runs it)
+    with session_scope() as session:
+        done = tag_pending(session, analyser)
+    if done:
+        log.info("themes: tagged %s answer(s)", done)
 
 
 def build_notifier(core: Settings) -> Notifier:
@@ -122,6 +138,13 @@ def build_scheduler() -> BlockingScheduler:
         "interval",
         seconds=SAFEGUARDING_INTERVAL_SECONDS,
         id="safeguarding",
+        replace_existing=True,
+    )
+    scheduler.add_job(
+        tag_answers,
+        "interval",
+        seconds=float(os.environ.get("THEMES_INTERVAL_SECONDS", THEMES_INTERVAL_SECONDS)),
+        id="themes",
         replace_existing=True,
     )
     return scheduler

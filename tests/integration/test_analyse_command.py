@@ -33,6 +33,11 @@ def test_classify_writes_one_line_per_good_input_and_reports_bad_ones(tmp_path):
     assert flags["a2"]["flag"] and flags["a2"]["category"] == "suicide"
     assert flags["a2"]["evidence"]
     assert not flags["a1"]["flag"] and not flags["a4"]["flag"]
+    themes = {r["id"]: r for r in rows}
+    for row in rows:
+        assert {"themes", "subthemes", "scores", "valence", "suggestion", "redacted"} <= set(row)
+    assert "TRANS" in themes["a1"]["themes"]
+    assert any(s.startswith("TRANS.") for s in themes["a1"]["subthemes"])
     assert "answers.jsonl:3: skipped: not valid JSON" in done.stderr
     assert "answers.jsonl:4: skipped" in done.stderr
     assert "3 classified, 2 skipped" in done.stderr
@@ -47,3 +52,51 @@ def test_classify_a_missing_file_is_a_clear_error(tmp_path):
         timeout=120,
     )
     assert done.returncode == 2 and "does not exist" in done.stderr
+
+
+def test_classify_keeps_the_question_and_redacts_known_names(tmp_path):
+    source = tmp_path / "answers.jsonl"
+    lines = [
+        {
+            "id": 1,
+            "text": "quorra wants more buses, text 07700 900123",
+            "question": "q17",
+            "known_names": ["Quorra"],
+        },
+        {"id": 2, "text": ""},
+    ]
+    source.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    done = subprocess.run(
+        [YOUTHVOICE, "analyse", "classify", str(source)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    first, second = [json.loads(line) for line in done.stdout.splitlines()]
+    assert first["question"] == "q17"
+    assert first["redacted"] == "[NAME] wants more buses, text [PHONE]"
+    assert second["themes"] == [] and second["redacted"] == ""
+
+
+def test_a_big_file_is_shared_between_processes_in_input_order(tmp_path):
+    from analysis.classify import PARALLEL_FROM
+
+    texts = ["more buses please", "the youth club shut", "i love my foster carers", "idk"]
+    source = tmp_path / "big.jsonl"
+    n = PARALLEL_FROM + 37
+    source.write_text(
+        "".join(json.dumps({"id": i, "text": texts[i % 4]}) + "\n" for i in range(n)),
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.jsonl"
+    done = subprocess.run(
+        [YOUTHVOICE, "analyse", "classify", str(source), "-o", str(out), "--workers", "2"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in rows] == list(range(n))
+    assert all(r["themes"] == rows[i % 4]["themes"] for i, r in enumerate(rows))

@@ -384,3 +384,23 @@ def test_bmbf_intro_and_outro_sms_fit_one_gsm7_segment(part: str) -> None:
     sms = getattr(BMBF, part).sms
     assert 0 < len(sms) <= 160
     assert is_gsm7(sms)
+
+
+def test_own_name_belongs_to_text_questions(tmp_path: Path) -> None:
+    text = edit("    type: scale\n", "    type: scale\n    own_name: true\n")
+    problem = only_problem(write(tmp_path, text))
+    assert "own_name belongs to text questions" in problem
+
+
+def test_breakdown_belongs_to_choice_questions(tmp_path: Path) -> None:
+    text = edit("    type: scale\n", "    type: scale\n    breakdown: age_band\n")
+    problem = only_problem(write(tmp_path, text))
+    assert "breakdown belongs to single and multi questions" in problem
+
+
+def test_shipped_surveys_mark_breakdowns_and_own_names() -> None:
+    bmbf = load_definition(DEFINITIONS_DIR / "bmbf.yaml")
+    marks = {q.key: q.breakdown for q in bmbf.questions if q.breakdown}
+    assert marks == {"q1_age": "age_band", "q18_groups": "group"}
+    form_a = load_definition(DEFINITIONS_DIR / "lac_form_a.yaml")
+    assert [q.key for q in form_a.questions if q.own_name] == ["a1_name"]
