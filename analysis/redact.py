@@ -73,6 +73,8 @@ SCHOOL_SHAPE = re.compile(
     r"(?:Academy|Primary School|Primary|High School|Secondary School|School|College|Sixth Form"
     r"|Grammar|Comprehensive|Infants|Juniors|Junior School)\b"
 )
+WORDS = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")  # letters in any script, "o'neill"
+PLAIN_WORDS = re.compile(r"[^\W\d_]+")
 GENERIC_SCHOOL_WORDS = {"the", "my", "our", "a", "sixth", "form", "primary", "high", "secondary",
                         "special", "new", "old", "this", "that", "at", "in", "to", "from",
                         "i", "bus", "taxi", "catholic", "private"}  # fmt: skip
@@ -107,6 +109,7 @@ class Redactor:
         self.surnames = _words(gazetteers / "surnames.txt")
         self.schools = {s for s in _words(gazetteers / "schools.txt") if s not in self.places}
         self.nlp = self._ruler_pipeline()
+        self._title_or_surname = TITLES | self.surnames
 
     def _ruler_pipeline(self) -> Language:
         nlp = spacy.blank("en")
@@ -127,8 +130,11 @@ class Redactor:
         found = self._pattern_items(text)
         found += self._known(text, known_names)
         doc = self.nlp(text)
-        found += self._ruler_items(doc)
-        found += self._name_words(doc)
+        lowered = text.lower()  # "joy's" holds "joy"; "o'neill" is itself a surname
+        words = set(WORDS.findall(lowered)) | set(PLAIN_WORDS.findall(lowered))
+        found += self._ruler_items(doc, check_titles=bool(words & self._title_or_surname))
+        if words & self.name_words:
+            found += self._name_words(doc)
         found += [
             Found(m.start(), m.end(), "SCHOOL")
             for m in SCHOOL_SHAPE.finditer(text)
@@ -171,15 +177,25 @@ class Redactor:
         )
         return [Found(*m.span(), "NAME") for m in pattern.finditer(text)]
 
-    def _ruler_items(self, doc: Doc) -> list[Found]:
+    def _ruler_items(self, doc: Doc, check_titles: bool = True) -> list[Found]:
         out = []
         for ent in doc.ents:
             if ent.label_ == "SCHOOL":
                 out.append(Found(ent.start_char, ent.end_char, "SCHOOL"))
             elif not self._starts_place(doc, ent.start):
                 out.append(self._name_from(doc, ent.start, ent.end))
-        for i, tok in enumerate(doc):  # after a title: "mrs Begum", "miss atkinson"
-            prev = doc[i - 1].lower_.rstrip(".") if i else ""
+        if not check_titles:
+            return out
+        lows = [t.lower_ for t in doc]
+        # Only tokens after a title or that are known surnames can match below.
+        candidates = [
+            i
+            for i, low in enumerate(lows)
+            if (i and lows[i - 1].rstrip(".") in TITLES) or low in self.surnames
+        ]
+        for i in candidates:  # after a title: "mrs Begum", "miss atkinson"
+            tok = doc[i]
+            prev = lows[i - 1].rstrip(".") if i else ""
             if (
                 prev in TITLES
                 and tok.is_alpha
@@ -238,6 +254,8 @@ class Redactor:
         paired with another name ("holly and amber"), or capitalised mid-sentence."""
         out = []
         candidates = {i for i, t in enumerate(doc) if t.lower_ in self.name_words}
+        if not candidates:
+            return out
         for i in sorted(candidates):
             tok, low = doc[i], doc[i].lower_
             prev = doc[i - 1].lower_ if i else ""

@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 DATA = Path(__file__).resolve().parent / "data"
+NORMALISED_CACHE = 1024  # at least analysis.classify.BATCH
 BOUNDARY = "|"  # stands for a clause break (. ! ? ; ,); a new line is only a space
 
 _LEET = str.maketrans(
@@ -97,8 +98,12 @@ def _uncensor(token: str) -> str:
     return fits[0] if len(fits) == 1 else bare
 
 
+@lru_cache(maxsize=NORMALISED_CACHE)
 def normalise(text: str) -> str:
-    """Lower-case words separated by single spaces, with BOUNDARY for clause breaks."""
+    """Lower-case words separated by single spaces, with BOUNDARY for clause breaks.
+
+    Cached for one batch: `analyse classify` screens a batch for safeguarding, then themes it,
+    and both normalise every answer."""
     words = _textspeak()["words"]
     t = unicodedata.normalize("NFKC", text or "")
     t = _emoji(t).lower()

@@ -156,30 +156,35 @@ class ThemeLexicon:
     def __call__(self, doc: Doc) -> Doc:
         if self._matcher is None:
             self._matcher = self._build()
-        hits = []
-        for match_id, start, end in self._matcher(doc):
-            code = self.nlp.vocab.strings[match_id]
-            hits.append(ThemeHit(code, start, end, self._negated(doc, start, end)))
-        doc._.theme_hits = hits
+        matches = self._matcher(doc)
+        negators = _negator_positions(doc) if matches else []
+        doc._.theme_hits = [
+            ThemeHit(self.nlp.vocab.strings[m], start, end, _negated(doc, negators, start, end))
+            for m, start, end in matches
+        ]
         return doc
 
-    def _negated(self, doc: Doc, start: int, end: int) -> bool:
-        if any(_negates(t) for t in doc[start:end]):
-            return False  # the seed carries its own negation ("dont listen")
-        for tok in reversed(doc[max(0, start - NEGATION_WINDOW) : start]):
-            if tok.text == BOUNDARY:
-                return False
-            if _negates(tok):
-                return True
-        return False
+
+def _negator_positions(doc: Doc) -> list[int]:
+    """Where the verbal negators are. "ca nt" and "wo nt" (can't, won't) say what cannot
+    happen, which is still about the topic ("cant afford the bus"), so they do not count."""
+    lows = [t.lower_ for t in doc]
+    return [
+        i
+        for i, low in enumerate(lows)
+        if low in NEGATORS and not (low in ("nt", "n't") and i and lows[i - 1] in ("ca", "wo"))
+    ]
 
 
-def _negates(tok) -> bool:  # noqa: ANN001
-    """A verbal negator; "ca nt" and "wo nt" (can't, won't) say what cannot happen, which
-    is still about the topic ("cant afford the bus")."""
-    if tok.lower_ not in NEGATORS:
+def _negated(doc: Doc, negators: list[int], start: int, end: int) -> bool:
+    """A negator at most NEGATION_WINDOW tokens before the seed, in the same clause; a seed
+    that holds its own negator ("dont listen") is not negated."""
+    if any(start <= i < end for i in negators):
         return False
-    return not (tok.lower_ in ("nt", "n't") and tok.i and tok.doc[tok.i - 1].lower_ in ("ca", "wo"))
+    before = [i for i in negators if start - NEGATION_WINDOW <= i < start]
+    if not before:
+        return False
+    return not any(doc[j].text == BOUNDARY for j in range(max(before) + 1, start))
 
 
 @Language.factory("youthvoice_theme_lexicon")

@@ -45,6 +45,8 @@ def record(
     ).first()
     prev = prev or GENESIS
     at = at or utcnow()
+    # Stored as an integer: hash what will be read back ("1" from a login session is not 1).
+    actor_id = None if actor_id is None else int(actor_id)
     detail = detail or {}
     event = AuditEvent(
         at=at,

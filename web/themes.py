@@ -80,7 +80,9 @@ def review_tag(answer_id: int):  # noqa: ANN201
         ).first():
             abort(404)
         try:
-            decide(session, answer_id, body["code"], str(body.get("action", "")), current_user.id)
+            decide(
+                session, answer_id, body["code"], str(body.get("action", "")), int(current_user.id)
+            )
         except TagError as exc:
             session.rollback()
             return jsonify(error=str(exc)), 400

@@ -9,6 +9,7 @@ from uuid import uuid4
 import pytest
 
 from analysis.themes import default_analyser
+from surveys import audit
 from surveys.models import User
 from surveys.theme_tags import tag_pending
 from tests.support.themes import Reply, answered_consultation
@@ -106,6 +107,8 @@ def test_an_officer_corrects_tags_and_sees_the_result(app_without_bot, db, tagge
     assert tags["ADULT"]["decided_by"] is not None and tags["ADULT"]["decided_at"]
     assert "07700" not in str(body) and "Kelly" not in str(body)  # redacted only
     assert "[PHONE]" in body["redacted"]
+    db.expire_all()
+    assert audit.verify(db) is None  # the decision's audit row chains like every other
 
 
 @pytest.mark.parametrize(
