@@ -10,6 +10,10 @@ from pathlib import Path
 from analysis.textnorm import DATA
 
 EXAMPLES_DIR = DATA / "safeguarding"
+THEME_ANSWERS_DIR = DATA / "themes" / "answers"
+# Theme answers are ordinary survey answers, written without disclosures; those about safety
+# at home, exploitation or going missing sit too close to the line to call either way.
+BORDERLINE_SUBTHEMES = {"SAFE.home_domestic_abuse", "SAFE.exploitation", "SAFE.missing"}
 CATEGORIES = (
     "immediate_danger",
     "suicide",
@@ -41,8 +45,11 @@ def split_of(text: str) -> str:
     return "test" if bucket < 2 else "dev" if bucket < 4 else "train"
 
 
-def load_examples(directory: Path = EXAMPLES_DIR) -> list[Example]:
-    """Every example in `directory/*.jsonl`, in a stable order."""
+def load_examples(
+    directory: Path = EXAMPLES_DIR, theme_answers: Path | None = THEME_ANSWERS_DIR
+) -> list[Example]:
+    """Every example in `directory/*.jsonl`, then the theme answers as ordinary (not
+    disclosure) examples, in a stable order."""
     out = []
     for path in sorted(directory.glob("*.jsonl")):
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
@@ -53,6 +60,17 @@ def load_examples(directory: Path = EXAMPLES_DIR) -> list[Example]:
             if category is not None and category not in CATEGORIES:
                 raise ValueError(f"{path.name}:{n}: unknown category {category!r}")
             out.append(Example(row["text"], category, row["kind"], tuple(row.get("tags", []))))
+    return out + (_theme_answers(theme_answers) if theme_answers else [])
+
+
+def _theme_answers(directory: Path) -> list[Example]:
+    out = []
+    for path in sorted(directory.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                if not BORDERLINE_SUBTHEMES & set(row.get("subthemes", [])):
+                    out.append(Example(row["text"], None, "ordinary", ("theme_answer",)))
     return out
 
 
@@ -73,7 +91,11 @@ MODEL_INPUTS = (
 def data_fingerprint(directory: Path = EXAMPLES_DIR) -> str:
     """Changes whenever the labelled data or the text preparation does (retrain only then)."""
     h = hashlib.sha256()
-    for path in [*sorted(directory.glob("*.jsonl")), *MODEL_INPUTS]:
+    for path in [
+        *sorted(directory.glob("*.jsonl")),
+        *sorted(THEME_ANSWERS_DIR.glob("*.jsonl")),
+        *MODEL_INPUTS,
+    ]:
         h.update(path.name.encode())
         h.update(path.read_bytes())
     return h.hexdigest()

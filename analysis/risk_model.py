@@ -169,19 +169,21 @@ class RiskModel:
 
 
 def choose_threshold(risk_scores: list[float], lexicon_flags: list[bool], dev: list[Example]):
-    """The highest threshold at which lexicon OR model keeps TARGET_RECALL on dev (within the
-    false-positive ceiling); returns (threshold, recall, hard-negative false-positive rate)."""
+    """The highest threshold at which lexicon OR model keeps TARGET_RECALL on dev, within the
+    false-positive ceiling; failing that, the one with the best dev recall within the ceiling
+    (the highest at equal recall). Returns (threshold, recall, hard-negative flag rate)."""
     positives = [i for i, e in enumerate(dev) if e.category]
     hard = [i for i, e in enumerate(dev) if e.kind == "hard_negative"]
-    best = (DEFAULT_THRESHOLD, 0.0, 1.0)
-    for step in range(95, 4, -5):
-        t = step / 100
+    options = []
+    for t in [step / 100 for step in range(95, 10, -5)] + [step / 100 for step in range(10, 1, -1)]:
         flagged = [lexicon_flags[i] or risk_scores[i] >= t for i in range(len(dev))]
         recall = sum(flagged[i] for i in positives) / max(1, len(positives))
         fp = sum(flagged[i] for i in hard) / max(1, len(hard))
-        if fp > MAX_DEV_FALSE_POSITIVES:
-            break
-        best = (t, recall, fp)
-        if recall >= TARGET_RECALL:
-            break
-    return best
+        if fp <= MAX_DEV_FALSE_POSITIVES:
+            options.append((t, recall, fp))
+    if not options:
+        return (DEFAULT_THRESHOLD, 0.0, 1.0)
+    reaching = [o for o in options if o[1] >= TARGET_RECALL]
+    if reaching:
+        return max(reaching, key=lambda o: o[0])
+    return max(options, key=lambda o: (o[1], o[0]))

@@ -29,31 +29,16 @@ from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
 from analysis.classify import classify_file  # noqa: E402
-from analysis.taxonomy import default_taxonomy  # noqa: E402
 from analysis.theme_data import load_answers, split  # noqa: E402
-from analysis.theme_train import evaluate  # noqa: E402
+from analysis.theme_train import evaluate, figures_summary, figures_table  # noqa: E402
 from analysis.themes import default_analyser  # noqa: E402
 
 
 def _quality(console: Console, analyser) -> None:  # noqa: ANN001
     figures = evaluate(analyser.nlp, split(load_answers(), "test"), "test")
-    taxonomy = default_taxonomy()
-    table = Table(title=f"Themes, held-out test split ({figures.n} answers)")
-    for column in ("theme", "answers", "precision", "recall", "F1"):
-        table.add_column(column, justify="left" if column == "theme" else "right")
-    for code, c in figures.themes.items():
-        table.add_row(f"{code} {taxonomy.name_of(code)}", str(c.tp + c.fn),
-                      f"{c.precision:.3f}", f"{c.recall:.3f}", f"{c.f1:.3f}")  # fmt: skip
-    micro = figures.micro
-    table.add_row("micro", str(micro.tp + micro.fn), f"{micro.precision:.3f}",
-                  f"{micro.recall:.3f}", f"{micro.f1:.3f}", style="bold")  # fmt: skip
-    table.add_row("macro", "", "", "", f"{figures.macro_f1:.3f}", style="bold")
-    console.print(table)
-    console.print(
-        f"sub-themes micro-F1 {figures.subthemes.f1:.3f}; valence accuracy "
-        f"{figures.valence_accuracy:.3f}; suggestion F1 {figures.suggestion.f1:.3f}"
-    )
-    met = micro.f1 >= 0.85 and figures.macro_f1 >= 0.80
+    console.print(figures_table(figures))
+    console.print(figures_summary(figures))
+    met = figures.micro.f1 >= 0.85 and figures.macro_f1 >= 0.80
     console.print(f"goal micro >= 0.85 and macro >= 0.80: {'met' if met else 'NOT met'}")
 
 

@@ -34,35 +34,6 @@ def _corrections() -> list:
         return []
 
 
-def _figures_table(figures) -> None:  # noqa: ANN001
-    from rich.console import Console
-    from rich.table import Table
-
-    from analysis.taxonomy import default_taxonomy
-
-    taxonomy = default_taxonomy()
-    table = Table(title=f"Themes on the held-out {figures.split} split ({figures.n} answers)")
-    for column in ("theme", "answers", "precision", "recall", "F1"):
-        table.add_column(column, justify="left" if column == "theme" else "right")
-    for code, c in figures.themes.items():
-        table.add_row(
-            f"{code} {taxonomy.name_of(code)}",
-            str(c.tp + c.fn),
-            f"{c.precision:.2f}",
-            f"{c.recall:.2f}",
-            f"{c.f1:.2f}",
-        )
-    micro = figures.micro
-    table.add_row("micro", str(micro.tp + micro.fn), f"{micro.precision:.2f}",
-                  f"{micro.recall:.2f}", f"{micro.f1:.3f}", style="bold")  # fmt: skip
-    table.add_row("macro", "", "", "", f"{figures.macro_f1:.3f}", style="bold")
-    Console(width=100).print(table)
-    click.echo(
-        f"sub-themes micro-F1 {figures.subthemes.f1:.3f}; valence accuracy "
-        f"{figures.valence_accuracy:.3f}; suggestion F1 {figures.suggestion.f1:.3f}"
-    )
-
-
 @analyse.command("train")
 @click.option("--if-changed", is_flag=True, help="Do nothing if the data and code are unchanged.")
 def train_themes(if_changed: bool) -> None:
@@ -74,8 +45,11 @@ def train_themes(if_changed: bool) -> None:
     if if_changed and theme_train.is_current(extra=corrections):
         click.echo("theme pipeline is up to date")
         return
+    from rich.console import Console
+
     figures = theme_train.build(corrections, click.echo)
-    _figures_table(figures)
+    Console(width=100).print(theme_train.figures_table(figures))
+    click.echo(theme_train.figures_summary(figures))
 
 
 @analyse.command("train-safeguarding")
