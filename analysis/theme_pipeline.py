@@ -5,7 +5,8 @@
                on `doc._.raw` for quotation and audit
     lemmatizer spaCy's lookup lemmatizer with the tables from spacy-lookups-data
     youthvoice_theme_lexicon   taxonomy seeds matched on lemmas, with negation (`doc._.theme_hits`)
-    textcat    textcat_multilabel (bag of words): themes, sub-themes, valence and suggestion
+    textcat    textcat_multilabel (lemma bag of words + small CNN): themes, sub-themes,
+               valence and suggestion
     youthvoice_theme_decider   scores + lexicon evidence + tuned thresholds -> themes, valence
     youthvoice_redactor        `doc._.redacted`: the raw text without personal data
 
@@ -37,24 +38,10 @@ VALENCE_NEGATIVE = "VALENCE_NEGATIVE"
 SUGGESTION = "SUGGESTION"
 NEGATION_WINDOW = 3  # tokens a negator may sit before a seed ("dont really feel unsafe")
 # Verbal negation only: "no buses" and "cant afford the bus" are still about buses.
-NEGATORS = frozenset(
-    [
-        "not",
-        "nt",
-        "n't",
-        "never",
-        "dont",
-        "didnt",
-        "doesnt",
-        "isnt",
-        "arent",
-        "wasnt",
-        "werent",
-        "aint",
-        "havent",
-        "hasnt",
-    ]
-)
+NEGATORS = frozenset((
+    "not", "nt", "n't", "never", "dont", "didnt", "doesnt", "isnt", "arent", "wasnt", "werent",
+    "aint", "havent", "hasnt",
+))  # fmt: skip
 NGRAM = 2  # words and word pairs ("no buses"); 1 scores the same on dev, 3 lower
 # spaCy's ensemble: the lemma bag of words beside a small CNN over lemma, prefix, suffix and
 # shape embeddings (no pretrained vectors). On the held-out split it beats the bag of words
@@ -83,6 +70,13 @@ MODEL = {
     "linear_model": {"@architectures": "youthvoice.LemmaBOW.v1", "ngram_size": NGRAM},
 }
 EMPTY = "no_words"
+SUB_HIT = 0.2  # a seed of the sub-theme itself raises its score by this much
+VALENCE = {  # (positive feeling, negative feeling) -> valence
+    (True, True): "mixed",
+    (True, False): "positive",
+    (False, True): "negative",
+    (False, False): "neutral",
+}
 DEFAULTS = {"theme": 0.5, "subtheme": 0.35, "valence": 0.5, "suggestion": 0.5, "lexicon": 0.15}
 
 for _name in ("raw", "known_names", "theme_hits", "themes", "subthemes", "scores"):
@@ -252,7 +246,7 @@ class ThemeDecider:
         subthemes = []
         for theme in themes:
             subs = [s.code for s in self.taxonomy.theme(theme).subthemes]
-            sub_scores = {s: doc.cats.get(s, 0.0) + (0.2 if s in hit_subs else 0.0) for s in subs}
+            sub_scores = {s: doc.cats.get(s, 0.0) + SUB_HIT * (s in hit_subs) for s in subs}
             chosen = [s for s, v in sub_scores.items() if v >= self.thresholds["subtheme"]]
             subthemes += chosen or [max(sub_scores, key=sub_scores.get)]
         doc._.themes = themes
@@ -260,15 +254,7 @@ class ThemeDecider:
         doc._.scores = {c: round(s, 3) for c, s in scores.items() if s >= 0.05}
         positive = doc.cats.get(VALENCE_POSITIVE, 0.0) >= self.thresholds["valence"]
         negative = doc.cats.get(VALENCE_NEGATIVE, 0.0) >= self.thresholds["valence"]
-        doc._.valence = (
-            "mixed"
-            if positive and negative
-            else "positive"
-            if positive
-            else "negative"
-            if negative
-            else "neutral"
-        )
+        doc._.valence = VALENCE[(positive, negative)]
         doc._.suggestion = doc.cats.get(SUGGESTION, 0.0) >= self.thresholds["suggestion"]
         return doc
 

@@ -81,15 +81,21 @@ def known_names(session: Session, enrolment_ids: Iterable[int]) -> dict[int, lis
 
 def pending(session: Session, version: str, limit: int = 500) -> list[Answer]:
     """Free-text answers not yet analysed by model `version`, oldest first."""
-    rows = session.exec(
-        free_text_answers()
-        .outerjoin(AnswerAnalysis, AnswerAnalysis.answer_id == Answer.id)
-        .where(or_(AnswerAnalysis.id.is_(None), AnswerAnalysis.model_version != version))
-        .order_by(Answer.id)
-        .limit(limit * 2)
-    ).all()
-    questions = {q.id: q for q in session.exec(select(Question)).all()}
-    return [a for a in rows if not _is_own_name(questions[a.question_id])][:limit]
+    own_names = [
+        q.id
+        for q in session.exec(select(Question).where(Question.type == QuestionType.TEXT)).all()
+        if _is_own_name(q)
+    ]
+    return list(
+        session.exec(
+            free_text_answers()
+            .where(Answer.question_id.notin_(own_names))
+            .outerjoin(AnswerAnalysis, AnswerAnalysis.answer_id == Answer.id)
+            .where(or_(AnswerAnalysis.id.is_(None), AnswerAnalysis.model_version != version))
+            .order_by(Answer.id)
+            .limit(limit)
+        ).all()
+    )
 
 
 def tag_pending(session: Session, analyser: Analyser, limit: int = 500) -> int:

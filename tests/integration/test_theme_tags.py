@@ -224,3 +224,23 @@ def test_the_tag_and_summary_commands(db, tmp_path):
         [youthvoice, "analyse", "summary", "no-such-thing"], capture_output=True, text=True
     )
     assert missing.returncode == 1 and "no consultation 'no-such-thing'" in missing.stderr
+
+
+def test_a_childs_own_name_is_never_analysed_and_is_redacted_from_their_answers(db, analyser):
+    from surveys.theme_tags import pending
+
+    many = [Reply("zephyrine worries when contact is cancelled", question="a6_worries")] * 3
+    consultation, ids = answered_consultation(
+        db, many, survey_slug="lac_form_a", own_name="Zephyrine"
+    )
+    waiting = pending(db, analyser.version, limit=10_000)
+    assert {a.id for a in waiting} >= set(ids)
+    assert not any(a.raw_text == "Zephyrine" for a in waiting)  # the name itself is not an answer
+    while tag_pending(db, analyser, limit=2):  # small batches still get through everything
+        db.commit()
+    for answer_id in ids:
+        analysis = db.exec(
+            select(AnswerAnalysis).where(AnswerAnalysis.answer_id == answer_id)
+        ).one()
+        assert analysis.redacted == "[NAME] worries when contact is cancelled"
+    assert not pending(db, analyser.version)

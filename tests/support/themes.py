@@ -27,10 +27,13 @@ class Reply:
     question: str = "q17_council_for_a_day"
 
 
-def answered_consultation(db: Session, replies: list[Reply]) -> tuple[Consultation, list[int]]:
-    """A new BMBF consultation with one young person per reply; returns it and the ids of
-    the free-text answers, in order (committed)."""
-    survey = db.exec(select(Survey).where(Survey.slug == "bmbf")).one()
+def answered_consultation(
+    db: Session, replies: list[Reply], survey_slug: str = "bmbf", own_name: str | None = None
+) -> tuple[Consultation, list[int]]:
+    """A new consultation of `survey_slug` with one young person per reply; returns it and
+    the ids of the free-text answers, in order (committed). `own_name` is also given by each
+    young person in answer to the survey's own-name question."""
+    survey = db.exec(select(Survey).where(Survey.slug == survey_slug)).one()
     questions = {q.key: q for q in db.exec(select(Question).where(Question.survey_id == survey.id))}
     consultation = Consultation(
         slug=f"c-{uuid4().hex[:8]}", title="Theme test consultation", survey_id=survey.id
@@ -53,6 +56,9 @@ def answered_consultation(db: Session, replies: list[Reply]) -> tuple[Consultati
             db.add(_answer(enrolment, questions["q1_age"], reply.age, reply.age))
         if reply.groups:
             db.add(_answer(enrolment, questions["q18_groups"], list(reply.groups), ""))
+        if own_name:
+            [name_q] = [q for q in questions.values() if (q.spec or {}).get("own_name")]
+            db.add(_answer(enrolment, name_q, own_name, own_name))
         text = _answer(enrolment, questions[reply.question], reply.text, reply.text)
         db.add(text)
         db.flush()
