@@ -26,7 +26,7 @@ from surveys.models import (
     QuestionType,
     TagStatus,
 )
-from surveys.theme_tags import KEPT, agreement
+from surveys.theme_tags import KEPT, agreement, own_name_questions
 
 SUPPRESS = 10  # smallest group reported (domain-digest §2.4 reporting conventions)
 QUOTES = 3
@@ -103,6 +103,7 @@ def summarise(session: Session, slug: str, analyser=None) -> dict[str, Any]:  # 
     summary: dict[str, Any] = {
         "consultation": {"slug": consultation.slug, "title": consultation.title},
         "answers": len(rows),
+        "not_yet_analysed": _not_yet_analysed(session, consultation.id),
         "suppress_below": SUPPRESS,
         "themes": [
             {
@@ -133,6 +134,21 @@ def summarise(session: Session, slug: str, analyser=None) -> dict[str, Any]:  # 
             e.as_json() for e in cluster(unfitted(candidates), analyser.content_lemmas)
         ]
     return summary
+
+
+def _not_yet_analysed(session: Session, consultation_id: int) -> int:
+    """Free-text answers the worker has not tagged yet: the summary leaves them out."""
+    return len(
+        session.exec(
+            select(Answer.id)
+            .join(Question, Question.id == Answer.question_id)
+            .join(Enrolment, Enrolment.id == Answer.enrolment_id)
+            .outerjoin(AnswerAnalysis, AnswerAnalysis.answer_id == Answer.id)
+            .where(Enrolment.consultation_id == consultation_id, AnswerAnalysis.id.is_(None))
+            .where(Question.type == QuestionType.TEXT, Answer.status == AnswerStatus.ANSWERED)
+            .where(Answer.raw_text != "", Answer.question_id.notin_(own_name_questions(session)))
+        ).all()
+    )
 
 
 def _question_summary(items: list, tags: dict, breakdowns: dict, taxonomy) -> dict[str, Any]:  # noqa: ANN001

@@ -79,13 +79,18 @@ def known_names(session: Session, enrolment_ids: Iterable[int]) -> dict[int, lis
     return dict(out)
 
 
-def pending(session: Session, version: str, limit: int = 500) -> list[Answer]:
-    """Free-text answers not yet analysed by model `version`, oldest first."""
-    own_names = [
+def own_name_questions(session: Session) -> list[int]:
+    """Ids of the questions whose answer is the young person's own name."""
+    return [
         q.id
         for q in session.exec(select(Question).where(Question.type == QuestionType.TEXT)).all()
         if _is_own_name(q)
     ]
+
+
+def pending(session: Session, version: str, limit: int = 500) -> list[Answer]:
+    """Free-text answers not yet analysed by model `version`, oldest first."""
+    own_names = own_name_questions(session)
     return list(
         session.exec(
             free_text_answers()

@@ -148,10 +148,11 @@ def test_the_summary_counts_breaks_down_suppresses_and_quotes_redacted(db, analy
     ]
     replies += [Reply(CLUB + " my name is Kayleigh Smith", age="15-16") for _ in range(3)]
     consultation, ids = answered_consultation(db, replies)
+    assert summarise(db, consultation.slug)["not_yet_analysed"] == len(replies)
     while tag_pending(db, analyser):
         db.commit()
     data = summarise(db, consultation.slug, analyser)
-    assert data["answers"] == len(replies)
+    assert data["answers"] == len(replies) and data["not_yet_analysed"] == 0
     [question] = data["questions"]
     assert question["question"]["key"] == "q17_council_for_a_day"
     themes = {t["code"]: t for t in question["themes"]}
@@ -244,3 +245,4 @@ def test_a_childs_own_name_is_never_analysed_and_is_redacted_from_their_answers(
         ).one()
         assert analysis.redacted == "[NAME] worries when contact is cancelled"
     assert not pending(db, analyser.version)
+    assert summarise(db, consultation.slug)["not_yet_analysed"] == 0
