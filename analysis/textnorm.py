@@ -47,6 +47,8 @@ def _textspeak() -> dict:
 
 
 def _emoji(text: str) -> str:
+    if text.isascii():
+        return text  # nothing to translate or drop: most answers
     emoji = _textspeak()["emoji"]
     out = []
     for ch in text:
@@ -98,6 +100,12 @@ def _uncensor(token: str) -> str:
     return fits[0] if len(fits) == 1 else bare
 
 
+@lru_cache(maxsize=65536)
+def _clean(token: str) -> str:
+    """One token de-leeted and uncensored (cached: answers reuse a small vocabulary)."""
+    return _uncensor(_deleet(token))
+
+
 @lru_cache(maxsize=NORMALISED_CACHE)
 def normalise(text: str) -> str:
     """Lower-case words separated by single spaces, with BOUNDARY for clause breaks.
@@ -117,8 +125,7 @@ def normalise(text: str) -> str:
         if tok[0] in ".!?;,":
             tokens.append(BOUNDARY)
             continue
-        core = tok.strip("_|").rstrip("!")  # 'help!!' is a word and a clause break
-        core = _uncensor(_deleet(core))
+        core = _clean(tok.strip("_|").rstrip("!"))  # 'help!!' is a word and a clause break
         if core:
             tokens.append(core)
         if tok.endswith("!"):
