@@ -18,6 +18,9 @@ from analysis.labelled import CATEGORIES
 from analysis.risk_lexicon import Hit, Lexicon, default_lexicon
 from analysis.risk_model import RISK, RiskModel
 
+# When a text's only risk words are negated, the classifier alone needs this score to flag it.
+NEGATED_THRESHOLD = 0.3
+
 log = logging.getLogger(__name__)
 
 
@@ -81,7 +84,12 @@ class Detector:
         # classifier's category is added after them.
         ordered = [c for c in CATEGORIES if c in {h.category for h in hits}]
         risk = scores.get(RISK) if scores else None
-        if scores and risk is not None and risk >= self.model.threshold:
+        threshold = self.model.threshold if self.model else 1.0
+        if not hits and any(h.kind == "negated" for h in scan):
+            # Its only risk words are negated ("nobody hurts me at home"): the classifier
+            # alone must be surer than usual.
+            threshold = max(threshold, NEGATED_THRESHOLD)
+        if scores and risk is not None and risk >= threshold:
             best = max(CATEGORIES, key=lambda c: scores.get(c, 0.0))
             ordered += [best] if best not in ordered else []
             evidence.append({"source": "classifier", "category": best, "score": round(risk, 3)})
