@@ -3,9 +3,6 @@ shows the child's words and identity and is audited; acknowledge, notes and outc
 
 from __future__ import annotations
 
-import re
-from uuid import uuid4
-
 import pytest
 from sqlmodel import select
 
@@ -14,39 +11,13 @@ from surveys.models import (
     AuditEvent,
     MessageStatus,
     SafeguardingAlert,
-    User,
     utcnow,
 )
+from tests.support.console import csrf_token, sign_in, staff_user
 from tests.support.safeguarding import raised_alert
-from web.passwords import hash_password
 from web.permissions import PERMISSIONS, Permission, Role
 
-PASSWORD = "correct horse battery staple"
 WORDS = "my stepdad hits me and i have bruises"
-
-
-def _user(db, role: str) -> User:
-    user = User(
-        email=f"{role}-{uuid4().hex[:8]}@council.example",
-        role=role,
-        password_hash=hash_password(PASSWORD),
-    )
-    db.add(user)
-    db.commit()
-    return user
-
-
-def _csrf(page: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-
-
-def _sign_in(client, user: User):
-    token = _csrf(client.get("/console/login").get_data(as_text=True))
-    resp = client.post(
-        "/console/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
-    )
-    assert resp.status_code == 302
-    return resp
 
 
 @pytest.fixture
@@ -58,7 +29,7 @@ def alert(db, app_without_bot) -> SafeguardingAlert:
 @pytest.mark.parametrize("role", list(Role))
 def test_only_safeguarding_roles_see_the_queue_and_alerts(app_without_bot, db, alert, role):
     client = app_without_bot.test_client()
-    _sign_in(client, _user(db, role))
+    sign_in(client, staff_user(db, role))
     allowed = role in PERMISSIONS[Permission.SAFEGUARDING]
     for path in ("/console/safeguarding/", f"/console/safeguarding/{alert.id}"):
         resp = client.get(path)
@@ -67,13 +38,13 @@ def test_only_safeguarding_roles_see_the_queue_and_alerts(app_without_bot, db, a
     assert allowed == (role in {Role.SAFEGUARDING_LEAD, Role.DUTY})
 
 
-def test_signed_out_people_are_sent_to_sign_in(app_without_bot, alert):
+def test_signed_out_people_are_sent_tosign_in(app_without_bot, alert):
     resp = app_without_bot.test_client().get(f"/console/safeguarding/{alert.id}")
     assert resp.status_code == 302 and "/console/login" in resp.headers["Location"]
 
 
 def test_duty_worker_lands_on_the_queue(app_without_bot, db):
-    resp = _sign_in(app_without_bot.test_client(), _user(db, Role.DUTY))
+    resp = sign_in(app_without_bot.test_client(), staff_user(db, Role.DUTY)).response
     assert resp.headers["Location"].endswith("/console/safeguarding/")
 
 
@@ -81,14 +52,14 @@ def test_a_lead_reads_acknowledges_notes_and_closes_with_every_step_audited(
     app_without_bot, db, alert
 ):
     client = app_without_bot.test_client()
-    lead = _user(db, Role.SAFEGUARDING_LEAD)
-    _sign_in(client, lead)
+    lead = staff_user(db, Role.SAFEGUARDING_LEAD)
+    sign_in(client, lead)
     queue = client.get("/console/safeguarding/").get_data(as_text=True)
     assert f"#{alert.id}" in queue and WORDS not in queue  # the list shows no child's words
 
     page = client.get(f"/console/safeguarding/{alert.id}").get_data(as_text=True)
     assert WORDS in page and alert.category.replace("_", " ") in page
-    token = _csrf(page)
+    token = csrf_token(page)
     base = f"/console/safeguarding/{alert.id}"
     assert client.post(f"{base}/acknowledge", data={"csrf_token": token}).status_code == 302
     assert (

@@ -3,44 +3,21 @@ clear errors for bad requests, and only redacted text in every response."""
 
 from __future__ import annotations
 
-import re
-from uuid import uuid4
-
 import pytest
 
 from analysis.themes import default_analyser
 from surveys import audit
-from surveys.models import User
 from surveys.theme_tags import tag_pending
+from tests.support.console import sign_in, staff_user
 from tests.support.themes import Reply, answered_consultation
-from web.passwords import hash_password
 from web.permissions import PERMISSIONS, Permission, Role
 
-PASSWORD = "correct horse battery staple"
 TEXT = "the buses never come after 6, my sw Kelly says ring 07700 900123"
-
-
-def _user(db, role: str) -> User:
-    user = User(
-        email=f"{role}-{uuid4().hex[:8]}@council.example",
-        role=role,
-        password_hash=hash_password(PASSWORD),
-    )
-    db.add(user)
-    db.commit()
-    return user
 
 
 def _signed_in(app, db, role: str):
     client = app.test_client()
-    page = client.get("/console/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    user = _user(db, role)
-    resp = client.post(
-        "/console/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
-    )
-    assert resp.status_code == 302
-    return client, token
+    return client, sign_in(client, staff_user(db, role)).token
 
 
 @pytest.fixture

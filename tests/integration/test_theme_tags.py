@@ -12,8 +12,8 @@ from surveys import audit
 from surveys.models import AnswerAnalysis, AnswerTag, AuditEvent, TagStatus, User
 from surveys.theme_summary import SUPPRESS, NotFound, summarise
 from surveys.theme_tags import TagError, agreement, decide, reviewed_examples, tag_pending
+from tests.support.console import staff_user
 from tests.support.themes import Reply, answered_consultation
-from web.passwords import hash_password
 
 BUSES = "the buses are rubbish, the 7 never comes after 6 and the fare is too dear"
 CLUB = "the youth club shut so theres nothing to do round here"
@@ -28,16 +28,7 @@ def analyser():
 
 @pytest.fixture
 def officer(db) -> User:
-    from uuid import uuid4
-
-    user = User(
-        email=f"po-{uuid4().hex[:6]}@council.example",
-        role="participation_officer",
-        password_hash=hash_password("a long enough passphrase"),
-    )
-    db.add(user)
-    db.commit()
-    return user
+    return staff_user(db, "participation_officer")
 
 
 def _tags(db, answer_id: int) -> dict[str, AnswerTag]:
