@@ -8,7 +8,7 @@ result.themes == ["TRANS"]; result.redacted; result.as_json()
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -27,7 +27,6 @@ class ThemeResult:
     valence: str
     suggestion: bool
     redacted: str
-    evidence: list[dict] = field(default_factory=list)  # lexicon hits: code, words, negated
 
     def as_json(self) -> dict:
         return {
@@ -56,7 +55,6 @@ class ThemeAnalyser:
         self,
         texts: Sequence[str],
         known_names: Sequence[Iterable[str]] | None = None,
-        n_process: int = 1,
     ) -> list[ThemeResult]:
         """One result per text, in order. `known_names[i]` are names the i-th participant
         gave about themselves: they are always redacted from that answer."""
@@ -67,7 +65,7 @@ class ThemeAnalyser:
             doc._.known_names = list(own)
             docs.append(doc)
         out = []
-        for doc in self.nlp.pipe(docs, batch_size=BATCH, n_process=n_process):
+        for doc in self.nlp.pipe(docs, batch_size=BATCH):
             out.append(
                 ThemeResult(
                     themes=list(doc._.themes),
@@ -76,10 +74,6 @@ class ThemeAnalyser:
                     valence=doc._.valence,
                     suggestion=bool(doc._.suggestion),
                     redacted=doc._.redacted,
-                    evidence=[
-                        {"code": h.code, "words": doc[h.start : h.end].text, "negated": h.negated}
-                        for h in doc._.theme_hits
-                    ],
                 )
             )
         return out

@@ -44,7 +44,7 @@ class TagError(ValueError):
 class Analyser(Protocol):
     version: str
 
-    def analyse(self, texts, known_names=None, n_process=1): ...  # noqa: ANN001, ANN201, D102
+    def analyse(self, texts, known_names=None): ...  # noqa: ANN001, ANN201, D102
 
 
 def free_text_answers():  # noqa: ANN201
@@ -112,25 +112,38 @@ def tag_pending(session: Session, analyser: Analyser, limit: int = 500) -> int:
     results = analyser.analyse(
         [a.raw_text for a in answers], [names.get(a.enrolment_id, []) for a in answers]
     )
+    ids = [a.id for a in answers]
+    # One query each for the batch's earlier analyses and tags (re-tagging after a retrain).
+    analyses = {
+        a.answer_id: a
+        for a in session.exec(select(AnswerAnalysis).where(AnswerAnalysis.answer_id.in_(ids)))
+    }
+    tags: dict[int, list[AnswerTag]] = defaultdict(list)
+    for tag in session.exec(select(AnswerTag).where(AnswerTag.answer_id.in_(ids))):
+        tags[tag.answer_id].append(tag)
     for answer, result in zip(answers, results, strict=True):
-        _store(session, answer, result, analyser.version)
+        _store(session, answer, result, analyser.version, analyses.get(answer.id), tags[answer.id])
     return len(answers)
 
 
-def _store(session: Session, answer: Answer, result, version: str) -> None:  # noqa: ANN001
-    analysis = session.exec(
-        select(AnswerAnalysis).where(AnswerAnalysis.answer_id == answer.id)
-    ).first() or AnswerAnalysis(answer_id=answer.id, valence="neutral", model_version=version)
+def _store(
+    session: Session,
+    answer: Answer,
+    result,  # noqa: ANN001
+    version: str,
+    analysis: AnswerAnalysis | None,
+    earlier_tags: list[AnswerTag],
+) -> None:
+    analysis = analysis or AnswerAnalysis(
+        answer_id=answer.id, valence="neutral", model_version=version
+    )
     analysis.valence = result.valence
     analysis.suggestion = result.suggestion
     analysis.redacted = result.redacted
     analysis.model_version = version
     analysis.analysed_at = utcnow()
     session.add(analysis)
-    existing = {
-        t.code: t
-        for t in session.exec(select(AnswerTag).where(AnswerTag.answer_id == answer.id)).all()
-    }
+    existing = {t.code: t for t in earlier_tags}
     said = {*result.themes, *result.subthemes}
     for code, tag in existing.items():
         if tag.status == TagStatus.SUGGESTED and code not in said:
