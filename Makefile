@@ -5,9 +5,9 @@ VENV := .venv
 RASA_VENV := .venv-rasa
 YV := $(VENV)/bin/youthvoice
 
-.PHONY: setup run test test-sqlite test-postgres lint train safeguarding-model themes-model system-deps bench clean
+.PHONY: setup run test test-sqlite test-postgres lint train safeguarding-model themes-model console-assets system-deps bench clean
 
-setup: $(VENV)/.installed $(RASA_VENV)/.installed train safeguarding-model themes-model
+setup: $(VENV)/.installed $(RASA_VENV)/.installed train safeguarding-model themes-model console-assets
 
 # The platform's venv: Python >= 3.11, reinstalled only when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -40,6 +40,12 @@ safeguarding-model: $(VENV)/.installed
 themes-model: $(VENV)/.installed
 	$(YV) analyse train --if-changed
 
+# GOV.UK Frontend for the console, from the pinned npm packages; rebuilt when they or the Sass change.
+console-assets: web/static/govuk/.built
+
+web/static/govuk/.built: web/frontend/package-lock.json web/frontend/console.scss scripts/build-console-assets.sh
+	scripts/build-console-assets.sh
+
 run: setup
 	$(YV) init
 	$(YV) run
@@ -67,4 +73,4 @@ bench: setup
 	$(VENV)/bin/python bench/sms_load.py
 
 clean:
-	rm -rf $(VENV) $(RASA_VENV) bot/models bot/.rasa analysis/models .pytest_cache
+	rm -rf $(VENV) $(RASA_VENV) bot/models bot/.rasa analysis/models .pytest_cache web/static/govuk web/frontend/node_modules

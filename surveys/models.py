@@ -133,6 +133,9 @@ class Consultation(SQLModel, table=True):
     opens_at: datetime | None = None
     closes_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
+    description: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    audience: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})
+    group_id: int | None = Field(default=None, foreign_key="audiencegroup.id")  # target group
 
 
 class Enrolment(SQLModel, table=True):
@@ -205,8 +208,10 @@ class Wave(SQLModel, table=True):
     name: str = Field(max_length=200)
     start_at: datetime
     reminder_after_days: int | None = None
-    status: str = Field(default="scheduled", max_length=16)  # scheduled|sending|sent|cancelled
+    # scheduled | sending | paused | sent | cancelled
+    status: str = Field(default="scheduled", max_length=16)
     created_at: datetime = Field(default_factory=utcnow)
+    group_id: int | None = Field(default=None, foreign_key="audiencegroup.id")
 
 
 class WaveRecipient(SQLModel, table=True):
@@ -230,6 +235,33 @@ class User(SQLModel, table=True):
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
     last_login_at: datetime | None = None
+    # Rotated to end every session of this user (deactivation, new password, 2FA reset).
+    session_token: str = Field(default="", max_length=64, sa_column_kwargs={"server_default": ""})
+    totp_secret: bytes | None = Field(default=None, sa_column=Column(LargeBinary))  # encrypted
+    totp_last_step: int | None = None  # the last accepted TOTP time step: no code works twice
+    password_changed_at: datetime | None = None
+    invite_token_hash: str | None = Field(default=None, unique=True, max_length=64)
+    invite_expires_at: datetime | None = None
+
+
+class AudienceGroup(SQLModel, table=True):
+    """A named group of young people, e.g. the Youth Assembly or a school's council."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=120)
+    description: str = ""
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class GroupMember(SQLModel, table=True):
+    """A participant's membership of a group."""
+
+    __table_args__ = (UniqueConstraint("group_id", "participant_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    group_id: int = Field(foreign_key="audiencegroup.id", index=True)
+    participant_id: int = Field(foreign_key="participant.id", index=True)
+    added_at: datetime = Field(default_factory=utcnow)
 
 
 class AlertStatus(StrEnum):

@@ -1,4 +1,5 @@
-"""Personal data at rest: contact details encrypted (Fernet), looked up by a keyed hash."""
+"""Personal data at rest: contact details and staff two-factor keys encrypted (Fernet);
+contacts are looked up by a keyed hash."""
 
 from __future__ import annotations
 
@@ -28,15 +29,20 @@ def _fernet(data_key: str | None) -> Fernet:
     return Fernet(_key(data_key))
 
 
-def encrypt_contact(data_key: str | None, value: str) -> bytes:
+def encrypt(data_key: str | None, value: str) -> bytes:
+    """Encrypt a secret (a phone number, a two-factor key) with the data key."""
     return _fernet(data_key).encrypt(value.encode())
 
 
-def decrypt_contact(data_key: str | None, token: bytes) -> str:
+def decrypt(data_key: str | None, token: bytes) -> str:
     try:
         return _fernet(data_key).decrypt(token).decode()
     except InvalidToken as exc:
-        raise ValueError("contact details cannot be decrypted with this key") from exc
+        raise ValueError("stored secret cannot be decrypted with this key") from exc
+
+
+encrypt_contact = encrypt
+decrypt_contact = decrypt
 
 
 def contact_hash(data_key: str | None, value: str) -> str:

@@ -85,6 +85,9 @@ def app(prepared_db: str, rasa: RasaStack):
 
 @pytest.fixture
 def client(app):
+    from web.extensions import limiter
+
+    limiter.reset()  # each test starts with no failed sign-ins counted against it
     return app.test_client()
 
 

@@ -6,6 +6,8 @@ import logging
 from typing import Any
 
 from flask import Flask
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from surveys.db import engine_for
 from web.config import WebConfig
@@ -34,21 +36,67 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     )
     app.extensions["sms_settings"] = app.config.get("SMS") or SmsSettings.from_env()
 
-    from web import console, errors, health
-    from web.chat import bp as chat_bp
-    from web.safeguarding.routes import bp as safeguarding_bp
-    from web.sms import bp as sms_bp
-    from web.themes import bp as themes_bp
-
-    app.register_blueprint(chat_bp)
-    app.register_blueprint(sms_bp)
-    app.register_blueprint(console.bp)
-    app.register_blueprint(safeguarding_bp)
-    app.register_blueprint(themes_bp)
-    app.register_blueprint(health.bp)
-    errors.register(app)
-    console.init_login(app)
+    _init_templates(app)
+    _init_extensions(app)
+    _register_blueprints(app)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     return app
+
+
+def _init_templates(app: Flask) -> None:
+    """Our templates, then GOV.UK Frontend's macros under their package names."""
+    app.jinja_loader = ChoiceLoader(
+        [
+            PackageLoader("web"),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    WTFormsHelpers(app)
+
+
+def _init_extensions(app: Flask) -> None:
+    from web.auth import staff  # noqa: F401  (registers the user loader)
+    from web.extensions import csrf, limiter, login_manager
+    from web.navigation import init_navigation
+    from web.security import init_security
+
+    init_security(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Sign in to continue."
+    login_manager.session_protection = "strong"
+    csrf.init_app(app)
+    limiter.init_app(app)
+    init_navigation(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from web import console, errors, health, pages
+    from web.auth import bp as auth_bp
+    from web.chat import bp as chat_bp
+    from web.extensions import csrf
+    from web.safeguarding.routes import bp as safeguarding_bp
+    from web.sms import bp as sms_bp
+    from web.themes import bp as themes_bp
+
+    for bp in (
+        chat_bp,
+        sms_bp,
+        auth_bp,
+        console.bp,
+        safeguarding_bp,
+        themes_bp,
+        pages.bp,
+        health.bp,
+    ):
+        app.register_blueprint(bp)
+    csrf.exempt(chat_bp)  # JSON API authenticated by its conversation id, not cookies
+    csrf.exempt(sms_bp)  # Twilio webhooks, authenticated by their signature
+    errors.register(app)

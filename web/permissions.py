@@ -1,4 +1,7 @@
-"""Roles and what each may do: one table, checked by `require` on every console route."""
+"""Roles and what each may do: one table, checked by `require` on every console route.
+
+tests/integration/test_role_matrix.py walks every role against every console route.
+"""
 
 from __future__ import annotations
 
@@ -19,23 +22,51 @@ class Role(StrEnum):
     VIEWER = "viewer"
 
 
+ROLE_LABELS = {
+    Role.ADMIN: "Administrator",
+    Role.PARTICIPATION_OFFICER: "Participation officer",
+    Role.IRO: "Independent reviewing officer",
+    Role.SAFEGUARDING_LEAD: "Safeguarding lead",
+    Role.DUTY: "Duty social worker",
+    Role.VIEWER: "Viewer",
+}
+
+
 class Permission(StrEnum):
     VIEW_DASHBOARD = "view_dashboard"
-    SAFEGUARDING = "safeguarding"  # see alerts, the child's words and identity; act on them
+    VIEW_CONSULTATIONS = "view_consultations"  # consultations, their surveys and waves
+    MANAGE_CONSULTATIONS = "manage_consultations"  # create, edit, import, open and close
+    VIEW_AUDIENCES = "view_audiences"  # groups and contacts (numbers shown masked)
+    MANAGE_AUDIENCES = "manage_audiences"  # groups, contact imports
+    MANAGE_WAVES = "manage_waves"  # schedule, pause and cancel texts to young people
+    VIEW_RESPONSES = "view_responses"  # counts, charts and redacted free text
     VIEW_THEMES = "view_themes"  # theme summaries and tags, with redacted quotes only
     TAG_THEMES = "tag_themes"  # accept, remove or add an answer's theme tags
+    EXPORT = "export"  # download answers and theme tables (audited)
+    SAFEGUARDING = "safeguarding"  # see alerts, the child's words and identity; act on them
+    VIEW_AUDIT = "view_audit"
+    MANAGE_USERS = "manage_users"  # invite, deactivate, change role, reset two-factor
 
 
+_OFFICE = frozenset({Role.ADMIN, Role.PARTICIPATION_OFFICER})
+_READERS = frozenset(
+    {Role.ADMIN, Role.PARTICIPATION_OFFICER, Role.IRO, Role.SAFEGUARDING_LEAD, Role.VIEWER}
+)
 PERMISSIONS: dict[Permission, frozenset[Role]] = {
-    Permission.VIEW_DASHBOARD: frozenset(
-        {Role.ADMIN, Role.PARTICIPATION_OFFICER, Role.IRO, Role.SAFEGUARDING_LEAD, Role.VIEWER}
-    ),
-    Permission.VIEW_THEMES: frozenset(
-        {Role.ADMIN, Role.PARTICIPATION_OFFICER, Role.IRO, Role.SAFEGUARDING_LEAD, Role.VIEWER}
-    ),
-    Permission.TAG_THEMES: frozenset({Role.ADMIN, Role.PARTICIPATION_OFFICER}),
+    Permission.VIEW_DASHBOARD: _READERS,
+    Permission.VIEW_CONSULTATIONS: _READERS,
+    Permission.MANAGE_CONSULTATIONS: _OFFICE,
+    Permission.VIEW_AUDIENCES: _OFFICE,
+    Permission.MANAGE_AUDIENCES: _OFFICE,
+    Permission.MANAGE_WAVES: _OFFICE,
+    Permission.VIEW_RESPONSES: _READERS,
+    Permission.VIEW_THEMES: _READERS,
+    Permission.TAG_THEMES: _OFFICE,
+    Permission.EXPORT: _OFFICE,
     # Least privilege: not even admins read disclosures.
     Permission.SAFEGUARDING: frozenset({Role.SAFEGUARDING_LEAD, Role.DUTY}),
+    Permission.VIEW_AUDIT: frozenset({Role.ADMIN}),
+    Permission.MANAGE_USERS: frozenset({Role.ADMIN}),
 }
 
 
@@ -54,6 +85,7 @@ def require(permission: Permission) -> Callable:
                 abort(403)
             return view(*args, **kwargs)
 
+        wrapped.permission = permission  # read by the role-matrix test
         return wrapped
 
     return decorate

@@ -11,8 +11,7 @@ POSTs need the console session and its CSRF token (header X-CSRFToken), like eve
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, request
-from flask_login import current_user
+from flask import Blueprint, abort, jsonify, request
 from sqlmodel import Session, select
 
 from analysis.taxonomy import default_taxonomy
@@ -20,13 +19,10 @@ from analysis.themes import default_analyser
 from surveys.models import AnswerAnalysis
 from surveys.theme_summary import NotFound, summarise
 from surveys.theme_tags import TagError, decide, tags_for
+from web.database import db_session, staff_id
 from web.permissions import Permission, require
 
 bp = Blueprint("themes", __name__, url_prefix="/console/api/themes")
-
-
-def _session() -> Session:
-    return Session(current_app.extensions["db_engine"], expire_on_commit=False)
 
 
 @bp.get("/taxonomy")
@@ -64,7 +60,7 @@ def _answer_json(session: Session, answer_id: int) -> dict:
 @bp.get("/answers/<int:answer_id>")
 @require(Permission.VIEW_THEMES)
 def answer_tags(answer_id: int):  # noqa: ANN201
-    with _session() as session:
+    with db_session() as session:
         return jsonify(_answer_json(session, answer_id))
 
 
@@ -74,15 +70,13 @@ def review_tag(answer_id: int):  # noqa: ANN201
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("code"), str):
         return jsonify(error='expected {"code": "...", "action": "accept|remove|add"}'), 400
-    with _session() as session:
+    with db_session() as session:
         if not session.exec(
             select(AnswerAnalysis).where(AnswerAnalysis.answer_id == answer_id)
         ).first():
             abort(404)
         try:
-            decide(
-                session, answer_id, body["code"], str(body.get("action", "")), int(current_user.id)
-            )
+            decide(session, answer_id, body["code"], str(body.get("action", "")), staff_id())
         except TagError as exc:
             session.rollback()
             return jsonify(error=str(exc)), 400
@@ -93,7 +87,7 @@ def review_tag(answer_id: int):  # noqa: ANN201
 @bp.get("/consultations/<slug>")
 @require(Permission.VIEW_THEMES)
 def consultation_summary(slug: str):  # noqa: ANN201
-    with _session() as session:
+    with db_session() as session:
         try:
             return jsonify(summarise(session, slug, default_analyser()))
         except NotFound:

@@ -54,7 +54,7 @@ def test_upgrade_from_the_first_release_keeps_every_row(tmp_path):
             (2, "message 2", 1, None),
             (3, "message 3", None, None),
         ]
-        assert version == "0004"
+        assert version == "0005"
         engine.dispose()
     finally:
         cleanup()

@@ -29,7 +29,7 @@ def alert(db, app_without_bot) -> SafeguardingAlert:
 @pytest.mark.parametrize("role", list(Role))
 def test_only_safeguarding_roles_see_the_queue_and_alerts(app_without_bot, db, alert, role):
     client = app_without_bot.test_client()
-    sign_in(client, staff_user(db, role))
+    sign_in(client, staff_user(db, role), db=db)
     allowed = role in PERMISSIONS[Permission.SAFEGUARDING]
     for path in ("/console/safeguarding/", f"/console/safeguarding/{alert.id}"):
         resp = client.get(path)
@@ -44,7 +44,7 @@ def test_signed_out_people_are_sent_tosign_in(app_without_bot, alert):
 
 
 def test_duty_worker_lands_on_the_queue(app_without_bot, db):
-    resp = sign_in(app_without_bot.test_client(), staff_user(db, Role.DUTY)).response
+    resp = sign_in(app_without_bot.test_client(), staff_user(db, Role.DUTY), db=db).response
     assert resp.headers["Location"].endswith("/console/safeguarding/")
 
 
@@ -53,7 +53,7 @@ def test_a_lead_reads_acknowledges_notes_and_closes_with_every_step_audited(
 ):
     client = app_without_bot.test_client()
     lead = staff_user(db, Role.SAFEGUARDING_LEAD)
-    sign_in(client, lead)
+    sign_in(client, lead, db=db)
     queue = client.get("/console/safeguarding/").get_data(as_text=True)
     assert f"#{alert.id}" in queue and WORDS not in queue  # the list shows no child's words
 

@@ -17,7 +17,7 @@ TEXT = "the buses never come after 6, my sw Kelly says ring 07700 900123"
 
 def _signed_in(app, db, role: str):
     client = app.test_client()
-    return client, sign_in(client, staff_user(db, role)).token
+    return client, sign_in(client, staff_user(db, role), db=db).token
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, render_template, request
-from sqlmodel import Session, select
+from sqlmodel import select
 from werkzeug.exceptions import NotFound
 
 from surveys.messages import getting_ready_text, saved_later_text
@@ -15,14 +15,11 @@ from surveys.participants import (
     start_web_conversation,
 )
 from web.chat.validation import conversation_id, json_body, message_text
+from web.database import db_session
 
 bp = Blueprint("chat", __name__, url_prefix="/chat")
 
 GREETING_EVENT = "/greet"
-
-
-def _session() -> Session:
-    return Session(current_app.extensions["db_engine"], expire_on_commit=False)
 
 
 def _as_json(msg: Message) -> dict:
@@ -33,7 +30,7 @@ def _as_json(msg: Message) -> dict:
 
 
 def _participant(token: str) -> Participant:
-    with _session() as s:
+    with db_session() as s:
         p = participant_for_token(s, token)
     if p is None:
         raise NotFound("Unknown conversation.")
@@ -45,7 +42,7 @@ def _converse(participant: Participant, text: str, kind: str = "text"):
     gateway = current_app.extensions["gateway"]
     msg_id = gateway.receive(participant.id, "web", text, kind)
     gateway.process(participant.id, wait_for=msg_id)
-    with _session() as s:
+    with db_session() as s:
         msg = s.get(Message, msg_id)
         replies = list(
             s.exec(select(Message).where(Message.reply_to_id == msg_id).order_by(Message.id))
@@ -69,7 +66,7 @@ def new_conversation():
     slug = data.get("consultation") if isinstance(data, dict) else None
     if slug is not None and not isinstance(slug, str):
         slug = None
-    with _session() as s:
+    with db_session() as s:
         try:
             consultation = open_consultation(s, slug or current_app.config["DEFAULT_CONSULTATION"])
         except NoOpenConsultation:
@@ -97,7 +94,7 @@ def list_messages():
     """
     participant = _participant(conversation_id(request.headers.get("X-Conversation")))
     after = request.args.get("after", default=0, type=int)
-    with _session() as s:
+    with db_session() as s:
         rows = list(
             s.exec(
                 select(Message)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import case
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from surveys import audit
 from surveys.models import (
@@ -23,6 +23,7 @@ from surveys.models import (
     utcnow,
 )
 from surveys.privacy import decrypt_contact
+from web.database import db_session, staff_id
 from web.permissions import Permission, require
 from web.safeguarding.alerts import AlertStateError, acknowledge, add_note, close
 
@@ -37,14 +38,6 @@ OUTCOME_LABELS = {
 }
 
 
-def _session() -> Session:
-    return Session(current_app.extensions["db_engine"], expire_on_commit=False)
-
-
-def _uid() -> int:
-    return int(current_user.id)
-
-
 @bp.get("/")
 @require(Permission.SAFEGUARDING)
 def queue():
@@ -54,7 +47,7 @@ def queue():
         (SafeguardingAlert.status == AlertStatus.ACKNOWLEDGED, 1),
         else_=2,
     )
-    with _session() as s:
+    with db_session() as s:
         alerts = s.exec(
             select(SafeguardingAlert)
             .order_by(open_first, SafeguardingAlert.created_at.desc())  # type: ignore[attr-defined]
@@ -71,7 +64,7 @@ def queue():
 @bp.get("/<int:alert_id>")
 @require(Permission.SAFEGUARDING)
 def detail(alert_id: int):
-    with _session() as s:
+    with db_session() as s:
         alert = s.get(SafeguardingAlert, alert_id) or abort(404)
         participant = s.get(Participant, alert.participant_id)
         transcript = s.exec(
@@ -94,7 +87,7 @@ def detail(alert_id: int):
         audit.record(
             s,
             "alert.viewed",
-            actor_id=_uid(),
+            actor_id=staff_id(),
             target=f"alert:{alert.id}",
             detail={"participant_id": participant.id},
         )
@@ -123,7 +116,7 @@ def _contact(participant: Participant) -> str | None:
 
 
 def _act(alert_id: int, action) -> object:  # noqa: ANN001
-    with _session() as s:
+    with db_session() as s:
         alert = s.get(SafeguardingAlert, alert_id) or abort(404)
         try:
             action(s, alert)
@@ -138,18 +131,18 @@ def _act(alert_id: int, action) -> object:  # noqa: ANN001
 @bp.post("/<int:alert_id>/acknowledge")
 @require(Permission.SAFEGUARDING)
 def acknowledge_alert(alert_id: int):
-    return _act(alert_id, lambda s, a: acknowledge(s, a, _uid(), utcnow()))
+    return _act(alert_id, lambda s, a: acknowledge(s, a, staff_id(), utcnow()))
 
 
 @bp.post("/<int:alert_id>/notes")
 @require(Permission.SAFEGUARDING)
 def add_alert_note(alert_id: int):
     body = request.form.get("note", "")
-    return _act(alert_id, lambda s, a: add_note(s, a, _uid(), body, utcnow()))
+    return _act(alert_id, lambda s, a: add_note(s, a, staff_id(), body, utcnow()))
 
 
 @bp.post("/<int:alert_id>/close")
 @require(Permission.SAFEGUARDING)
 def close_alert(alert_id: int):
     outcome = request.form.get("outcome", "")
-    return _act(alert_id, lambda s, a: close(s, a, _uid(), outcome, utcnow()))
+    return _act(alert_id, lambda s, a: close(s, a, staff_id(), outcome, utcnow()))
