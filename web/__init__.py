@@ -78,13 +78,14 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from web import console, errors, health, pages
+    from web import audit_log, console, errors, health, pages
     from web.auth import bp as auth_bp
     from web.chat import bp as chat_bp
     from web.extensions import csrf
     from web.safeguarding.routes import bp as safeguarding_bp
     from web.sms import bp as sms_bp
     from web.themes import bp as themes_bp
+    from web.users import bp as users_bp
 
     for bp in (
         chat_bp,
@@ -93,6 +94,8 @@ def _register_blueprints(app: Flask) -> None:
         console.bp,
         safeguarding_bp,
         themes_bp,
+        users_bp,
+        audit_log.bp,
         pages.bp,
         health.bp,
     ):

@@ -43,6 +43,9 @@ def init_security(app: Flask) -> None:
         app,
         force_https=secure and not app.config.get("TESTING"),
         strict_transport_security=True,
+        strict_transport_security_max_age=31536000,  # a year
+        # Not includeSubDomains: other council sites on sibling hosts are not ours to force.
+        strict_transport_security_include_subdomains=False,
         content_security_policy=CSP,
         content_security_policy_nonce_in=["script-src"],
         frame_options="DENY",
