@@ -139,7 +139,7 @@ class SurveyDef(_Strict):
     questions: Annotated[list[QuestionDef], Field(min_length=1, max_length=100)]
 
 
-def _cross_checks(d: dict[str, Any], lines: dict[tuple, int], source: str) -> list[str]:
+def cross_checks(d: dict[str, Any], lines: dict[tuple, int], source: str) -> list[str]:
     """Checks across questions (duplicate keys, skip_if targets), with their own lines."""
     problems, seen = [], set()
     questions = d.get("questions") if isinstance(d.get("questions"), list) else []
@@ -197,7 +197,7 @@ def parse_definition(text: str, source: str = "<string>") -> SurveyDef:
     if not isinstance(data, dict) or node is None:
         raise DefinitionError([f"{source}:1: a survey definition must be a YAML mapping"])
     lines = _line_index(node)
-    problems = _cross_checks(data, lines, source)
+    problems = cross_checks(data, lines, source)
     try:
         survey = SurveyDef.model_validate(data)
     except ValidationError as exc:

@@ -44,3 +44,15 @@ def to_sms_text(text: str) -> str:
         base = unicodedata.normalize("NFKD", c).encode("ascii", "ignore").decode()
         out.append(base)
     return re.sub(r" {2,}", " ", "".join(out)).strip()
+
+
+def sms_segments(text: str) -> tuple[int, int, str]:
+    """(characters, segments, encoding) of an SMS as phones and Twilio count them.
+
+    GSM-7 fits 160 septets in one message, 153 per part when split; anything else is sent
+    as UCS-2: 70 characters, 67 per part."""
+    if is_gsm7(text):
+        size = gsm7_length(text)
+        return size, 1 if size <= 160 else -(-size // 153), "GSM-7"
+    size = len(text.encode("utf-16-le")) // 2
+    return size, 1 if size <= 70 else -(-size // 67), "UCS-2"

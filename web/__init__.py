@@ -81,6 +81,8 @@ def _register_blueprints(app: Flask) -> None:
     from web import audit_log, console, errors, health, pages
     from web.auth import bp as auth_bp
     from web.chat import bp as chat_bp
+    from web.consultations import bp as consultations_bp
+    from web.consultations import surveys_bp
     from web.extensions import csrf
     from web.safeguarding.routes import bp as safeguarding_bp
     from web.sms import bp as sms_bp
@@ -92,6 +94,8 @@ def _register_blueprints(app: Flask) -> None:
         sms_bp,
         auth_bp,
         console.bp,
+        consultations_bp,
+        surveys_bp,
         safeguarding_bp,
         themes_bp,
         users_bp,
