@@ -23,6 +23,7 @@ REQUIRED = ("phone", "consent_source", "consent_date")
 class ImportReport:
     participants: list[Participant] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # "line N: problem" (never the number)
+    added: int = 0  # how many joined a group (set by the caller that adds them)
 
 
 def _read(raw: bytes) -> list[dict[str, str]] | str:
@@ -64,6 +65,9 @@ def import_contacts(session: Session, data_key: str | None, raw: bytes) -> Impor
             consent_day = date.fromisoformat((row.get("consent_date") or "").strip())
         except ValueError:
             report.errors.append(f"line {line}: consent_date must be a date like 2026-11-01")
+            continue
+        if consent_day > date.today():
+            report.errors.append(f"line {line}: consent_date is in the future")
             continue
         if e164 in seen:
             report.errors.append(f"line {line}: the same number appears earlier; skipped")

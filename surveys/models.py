@@ -60,6 +60,7 @@ class MessageStatus(StrEnum):
     DELIVERED = "delivered"
     UNDELIVERED = "undelivered"
     SUPPRESSED = "suppressed"  # outbound, never sent: the young person opted out
+    CANCELLED = "cancelled"  # outbound, never sent: staff cancelled its wave
 
 
 class MessageKind(StrEnum):

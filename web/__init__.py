@@ -79,10 +79,11 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from web import audit_log, console, errors, health, pages
+    from web.audiences import bp as audiences_bp
     from web.auth import bp as auth_bp
     from web.chat import bp as chat_bp
     from web.consultations import bp as consultations_bp
-    from web.consultations import surveys_bp
+    from web.consultations import surveys_bp, waves_bp
     from web.extensions import csrf
     from web.safeguarding.routes import bp as safeguarding_bp
     from web.sms import bp as sms_bp
@@ -96,6 +97,8 @@ def _register_blueprints(app: Flask) -> None:
         console.bp,
         consultations_bp,
         surveys_bp,
+        waves_bp,
+        audiences_bp,
         safeguarding_bp,
         themes_bp,
         users_bp,

@@ -84,22 +84,31 @@ class WaveJobs:
                 )
             ).all()
             for wave in due:
+                consultation = s.get(Consultation, wave.consultation_id)
+                if consultation.status != "open":
+                    continue  # it waits until the consultation is opened
                 wave.status = "sending"
                 s.add(wave)
                 s.commit()
-                consultation = s.get(Consultation, wave.consultation_id)
                 text = first_message(s.get(Survey, consultation.survey_id), self.settings)
-                for r in s.exec(select(WaveRecipient).where(WaveRecipient.wave_id == wave.id)):
-                    p = s.get(Participant, r.participant_id)
+                recipients = s.exec(
+                    select(WaveRecipient.participant_id).where(WaveRecipient.wave_id == wave.id)
+                ).all()
+                for participant_id in recipients:
+                    s.refresh(wave)
+                    if wave.status != "sending":  # paused or cancelled from the console
+                        break
+                    p = s.get(Participant, participant_id)
                     if p.opted_out_at is not None or p.consent_at is None:
                         continue
                     enrol(s, p, consultation)
                     queued += _queue(s, p.id, text, MessageKind.WAVE, f"wave:{wave.id}:p:{p.id}")
                     s.commit()
-                wave.status = "sent"
-                s.add(wave)
-                s.commit()
-                log.info("wave id=%s dispatched", wave.id)
+                else:
+                    wave.status = "sent"
+                    s.add(wave)
+                    s.commit()
+                    log.info("wave id=%s dispatched", wave.id)
         return queued
 
     def dispatch_reminders(self) -> int:

@@ -132,3 +132,36 @@ class QuestionForm(FlaskForm):
         "Label for the highest", widget=GovTextInput(), validators=[Optional(), Length(max=40)]
     )
     submit = SubmitField("Save question", widget=GovSubmitInput())
+
+
+class WaveForm(FlaskForm):
+    name = StringField(
+        "Name",
+        widget=GovTextInput(),
+        validators=[InputRequired(message="Enter a name for this wave"), Length(max=200)],
+    )
+    group = SelectField(
+        "Group to text", widget=GovSelect(), validators=[InputRequired(message="Select a group")]
+    )
+    start_date = DateField(
+        "Date",
+        format="%d %m %Y",
+        widget=DateInput(),
+        validators=[InputRequired(message="Enter the date to send it")],
+    )
+    start_time = StringField(
+        "Time",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(message="Enter the time to send it"),
+            Regexp(
+                r"^([01]?\d|2[0-3]):[0-5]\d$", message="Enter a time like 17:30 (24-hour clock)"
+            ),
+        ],
+    )
+    reminder_after_days = IntegerField(
+        "Send a reminder after (days)",
+        widget=GovTextInput(),
+        validators=[Optional(), NumberRange(1, 28, message="Enter a number of days from 1 to 28")],
+    )
+    submit = SubmitField("Schedule wave", widget=GovSubmitInput())
