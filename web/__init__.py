@@ -83,7 +83,7 @@ def _register_blueprints(app: Flask) -> None:
     from web.auth import bp as auth_bp
     from web.chat import bp as chat_bp
     from web.consultations import bp as consultations_bp
-    from web.consultations import surveys_bp, waves_bp
+    from web.consultations import exports_bp, responses_bp, surveys_bp, waves_bp
     from web.extensions import csrf
     from web.safeguarding.routes import bp as safeguarding_bp
     from web.sms import bp as sms_bp
@@ -98,6 +98,8 @@ def _register_blueprints(app: Flask) -> None:
         consultations_bp,
         surveys_bp,
         waves_bp,
+        responses_bp,
+        exports_bp,
         audiences_bp,
         safeguarding_bp,
         themes_bp,
