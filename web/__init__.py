@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask
+from flask import Flask, abort
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
@@ -14,6 +14,8 @@ from web.config import WebConfig
 from web.messaging import build_gateway
 from web.safeguarding.settings import SafeguardingSettings
 from web.sms.settings import SmsSettings
+
+MAX_ROW_ID = 2**31 - 1
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -36,6 +38,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     )
     app.extensions["sms_settings"] = app.config.get("SMS") or SmsSettings.from_env()
 
+    app.url_value_preprocessor(_ids_fit_the_database)
     _init_templates(app)
     _init_extensions(app)
     _register_blueprints(app)
@@ -43,6 +46,13 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     return app
+
+
+def _ids_fit_the_database(endpoint: str | None, values: dict | None) -> None:
+    """Ids in URLs are 32-bit database integers: a bigger one is a 404, never an overflow
+    in the database driver."""
+    if values and any(isinstance(v, int) and v > MAX_ROW_ID for v in values.values()):
+        abort(404)
 
 
 def _init_templates(app: Flask) -> None:
@@ -78,7 +88,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from web import audit_log, console, errors, health, pages
+    from web import audit_log, console, errors, health, openapi, pages
     from web.audiences import bp as audiences_bp
     from web.auth import bp as auth_bp
     from web.chat import bp as chat_bp
@@ -106,6 +116,7 @@ def _register_blueprints(app: Flask) -> None:
         users_bp,
         audit_log.bp,
         pages.bp,
+        openapi.bp,
         health.bp,
     ):
         app.register_blueprint(bp)
