@@ -174,6 +174,7 @@ def _ensure_admin() -> None:
         )
     shown = "(from ADMIN_PASSWORD)" if os.environ.get("ADMIN_PASSWORD") else password
     click.echo(f"First admin login: {email} / {shown}   <- shown once; keep it safe")
+    click.echo("  (the first sign-in sets up two-factor with an authenticator app)")
 
 
 @cli.group()
@@ -212,8 +213,10 @@ def users_add(email: str, role: str, name: str) -> None:
 @click.argument("email")
 def users_reset_password(email: str) -> None:
     """Set a new random password for EMAIL and print it once."""
+    from surveys import audit
     from surveys.db import session_scope
     from surveys.models import User
+    from web.auth.staff import rotate_session_token
     from web.passwords import generate_password, hash_password
 
     with session_scope() as session:
@@ -222,8 +225,34 @@ def users_reset_password(email: str) -> None:
             raise click.ClickException(f"no user {email}")
         password = generate_password()
         user.password_hash = hash_password(password)
+        rotate_session_token(user)  # signs them out everywhere
+        audit.record(
+            session, "password_reset", target=f"user:{user.id}", detail={"via": "command line"}
+        )
         session.add(user)
     click.echo(f"New password for {user.email}: {password}")
+
+
+@users.command("reset-two-factor")
+@click.argument("email")
+def users_reset_two_factor(email: str) -> None:
+    """Turn off EMAIL's two-factor (a lost phone); they set it up again at next sign-in."""
+    from surveys import audit
+    from surveys.db import session_scope
+    from surveys.models import User
+    from web.auth.staff import rotate_session_token
+
+    with session_scope() as session:
+        user = session.exec(select(User).where(User.email == email.strip().lower())).first()
+        if user is None:
+            raise click.ClickException(f"no user {email}")
+        user.totp_secret = user.totp_last_step = None
+        rotate_session_token(user)
+        audit.record(
+            session, "two_factor_reset", target=f"user:{user.id}", detail={"via": "command line"}
+        )
+        session.add(user)
+    click.echo(f"Two-factor authentication reset for {email}: set it up at the next sign-in.")
 
 
 # ------------------------------------------------------------------ processes

@@ -182,3 +182,26 @@ def test_the_audit_log_viewer_reports_a_tampered_row(app_without_bot, db):
             text("UPDATE auditevent SET action = :a WHERE id = :i"), {"a": original, "i": event.id}
         )
         db.commit()
+
+
+def test_a_locked_out_admin_is_recovered_from_the_command_line(app_without_bot, db):
+    from click.testing import CliRunner
+
+    from web.cli import cli
+
+    admin = staff_user(db, "admin")
+    theirs = app_without_bot.test_client()
+    sign_in(theirs, admin, db=db)
+    result = CliRunner().invoke(cli, ["users", "reset-two-factor", admin.email])
+    assert result.exit_code == 0, result.output
+    db.refresh(admin)
+    assert admin.totp_secret is None
+    assert theirs.get("/console/").status_code == 302  # their sessions ended
+    result = CliRunner().invoke(cli, ["users", "reset-password", admin.email])
+    new = result.output.rsplit(": ", 1)[1].strip()
+    t = csrf_token(theirs.get("/console/login").get_data(as_text=True))
+    resp = theirs.post(
+        "/console/login", data={"email": admin.email, "password": new, "csrf_token": t}
+    )
+    assert resp.headers["Location"].endswith("/console/two-factor/set-up")
+    assert _events(db, "two_factor_reset", f"user:{admin.id}")[0].detail == {"via": "command line"}
