@@ -73,6 +73,12 @@ def test_a_csv_with_a_bad_row_imports_the_good_rows_and_reports_the_bad_by_line(
         )
     ).all()
     assert event.detail == {"valid": 2, "added": 2, "refused": 3}
+    viewed = db.exec(
+        select(AuditEvent).where(
+            AuditEvent.action == "group_members_viewed", AuditEvent.target == f"group:{group.id}"
+        )
+    ).all()
+    assert viewed and viewed[-1].detail == {"members": 2}  # who saw the masked numbers
     again = _upload(client, token, group, csv).get_data(as_text=True)
     assert "2 contacts imported, 0 new to this group" in again
 

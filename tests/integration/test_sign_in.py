@@ -187,3 +187,38 @@ def test_after_sign_in_the_page_asked_for_is_shown(client, db):
         },
     )
     assert resp.headers["Location"] == "/console/account"
+
+
+def test_other_staff_may_turn_on_two_factor_and_then_need_it(client, db, app):
+    viewer = staff_user(db, "viewer")
+    sign_in(client, viewer)
+    page = client.get("/console/two-factor/set-up").get_data(as_text=True)
+    secret = re.search(r'id="totp-secret">([A-Z2-7 ]+)<', page).group(1).replace(" ", "")
+    token = csrf_token(page)
+    resp = client.post(
+        "/console/two-factor/set-up",
+        data={"code": pyotp.TOTP(secret).now(), "csrf_token": token},
+    )
+    assert resp.headers["Location"].endswith("/console/account")
+    account = client.get("/console/account").get_data(as_text=True)
+    assert re.search(r"Two-factor authentication\s*</dt>\s*<dd[^>]*>\s*On\s*<", account)
+    fresh = app.test_client()
+    assert _password_step(fresh, viewer)[0].headers["Location"].endswith("/console/two-factor")
+
+
+def test_console_forms_without_the_csrf_token_are_refused(app_without_bot, db):
+    client = app_without_bot.test_client()
+    admin = staff_user(db, "admin")
+    sign_in(client, admin, db=db)
+    viewer = staff_user(db, "viewer")
+    for path, data in (
+        (f"/console/users/{viewer.id}/active", {"active": "0"}),
+        ("/console/consultations/new", {"title": "x", "slug": "x-csrf", "survey": "bmbf"}),
+        ("/console/logout", {}),
+    ):
+        resp = client.post(path, data=data)
+        assert resp.status_code == 400, path
+        assert "Your form could not be sent" in resp.get_data(as_text=True)
+    db.refresh(viewer)
+    assert viewer.active
+    assert client.get("/console/").status_code == 200  # still signed in
