@@ -78,6 +78,8 @@ ADMIN_PAGES = [
     "/console/consultations/{slug}/exports/",
     "/console/surveys/",
     "/console/surveys/import",
+    "/console/surveys/new",
+    "/console/surveys/bmbf/edit",
     "/console/surveys/bmbf",
     "/console/surveys/bmbf/questions/new",
     "/console/surveys/bmbf/questions/q6_cope/edit",

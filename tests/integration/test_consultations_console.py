@@ -203,3 +203,60 @@ def test_sms_preview_counts_characters_and_messages(officer, db):
     assert re.search(r"\d+ characters, GSM-7: 1 message", page)
     web = client.get("/console/consultations/bmbf-2026/preview?channel=web").get_data(True)
     assert "Question 1 of 19" in web and "Rather not say" in web
+
+
+def _new_survey(token, **changes):
+    data = {
+        "survey-slug": f"parks_{uuid4().hex[:6]}",
+        "survey-title": "Parks survey",
+        "survey-intro_web": "Hi! A few questions about parks. It's up to you.",
+        "survey-intro_sms": "Hi! A few Qs about parks. Reply YES to start or STOP",
+        "survey-outro_web": "Thank you!",
+        "survey-outro_sms": "Thanks!",
+        "question-key": "q1_visit",
+        "question-type": "yesno",
+        "question-text": "Do you go to a park?",
+        "csrf_token": token,
+    }
+    return {**data, **changes}
+
+
+def test_a_survey_is_built_from_nothing_in_forms_and_its_messages_edited(officer, db):
+    client, token = officer
+    data = _new_survey(token)
+    resp = client.post("/console/surveys/new", data=data)
+    slug = data["survey-slug"]
+    assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/console/surveys/{slug}")
+    survey = db.exec(select(Survey).where(Survey.slug == slug)).one()
+    assert survey.intro_sms.startswith("Hi! A few Qs") and _keys(db, slug) == ["q1_visit"]
+    edit = {
+        "title": "Parks and green spaces",
+        "intro_web": "Hello again.",
+        "intro_sms": "Hi! Reply YES to start or STOP",
+        "outro_web": "Thanks a lot!",
+        "outro_sms": "Ta!",
+        "csrf_token": token,
+    }
+    assert client.post(f"/console/surveys/{slug}/edit", data=edit).status_code == 302
+    db.refresh(survey)
+    assert survey.title == "Parks and green spaces" and survey.outro_sms == "Ta!"
+    assert _keys(db, slug) == ["q1_visit"]  # the questions are untouched
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"survey-intro_web": "Everything you say is confidential."}, "must not promise secrecy"),
+        ({"survey-intro_sms": "Hi 👋 reply YES"}, "GSM-7"),
+        ({"survey-slug": "new"}, "already a survey"),
+        ({"question-type": "single", "question-options": ""}, "at least 2 options"),
+        ({"survey-title": "", "question-text": ""}, "Enter the question"),
+    ],
+)
+def test_a_new_survey_is_checked_like_a_yaml_file(officer, db, change, message):
+    client, token = officer
+    data = _new_survey(token, **change)
+    resp = client.post("/console/surveys/new", data=data)
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 400 and message in page
+    assert db.exec(select(Survey).where(Survey.slug == data["survey-slug"])).first() is None

@@ -165,3 +165,43 @@ class WaveForm(FlaskForm):
         validators=[Optional(), NumberRange(1, 28, message="Enter a number of days from 1 to 28")],
     )
     submit = SubmitField("Schedule wave", widget=GovSubmitInput())
+
+
+class SurveyForm(FlaskForm):
+    slug = StringField(
+        "Short name",
+        widget=GovTextInput(),
+        validators=[InputRequired(message="Enter a short name"), SLUG],
+    )
+    title = StringField(
+        "Title",
+        widget=GovTextInput(),
+        validators=[InputRequired(message="Enter a title"), Length(max=200)],
+    )
+    description = TextAreaField(
+        "Description", widget=GovTextArea(), validators=[Optional(), Length(max=2000)]
+    )
+    audience = StringField(
+        "Who it is for", widget=GovTextInput(), validators=[Optional(), Length(max=200)]
+    )
+    intro_web = TextAreaField(
+        "Welcome message for web chat",
+        widget=GovTextArea(),
+        validators=[InputRequired(message="Enter the welcome message"), Length(max=1200)],
+    )
+    intro_sms = TextAreaField(
+        "Welcome text message",
+        widget=GovTextArea(),
+        validators=[InputRequired(message="Enter the welcome text"), Length(max=160)],
+    )
+    outro_web = TextAreaField(
+        "Thank-you message for web chat",
+        widget=GovTextArea(),
+        validators=[InputRequired(message="Enter the thank-you message"), Length(max=1200)],
+    )
+    outro_sms = TextAreaField(
+        "Thank-you text message",
+        widget=GovTextArea(),
+        validators=[InputRequired(message="Enter the thank-you text"), Length(max=160)],
+    )
+    submit = SubmitField("Save survey", widget=GovSubmitInput())

@@ -14,11 +14,12 @@ from surveys.definitions import DefinitionError
 from surveys.editing import as_yaml, definition_of, import_yaml, options_text, parse_options, save
 from surveys.models import Consultation, QuestionType, Survey
 from web.consultations import surveys_bp as bp
-from web.consultations.forms import ImportForm, QuestionForm
+from web.consultations.forms import ImportForm, QuestionForm, SurveyForm
 from web.database import db_session, staff_id
 from web.permissions import Permission, require
 
 MAX_YAML_BYTES = 200_000
+RESERVED = {"new", "import"}  # pages of their own under /console/surveys/
 
 
 def _survey_or_404(s: Session, slug: str) -> Survey:
@@ -220,3 +221,85 @@ def remove(slug: str, key: str):
     if not problems:
         flash(f"Question {key} removed. Answers already given to it are kept.")
     return redirect(url_for("surveys.detail", slug=slug))
+
+
+def _details(form: SurveyForm, slug: str) -> dict[str, Any]:
+    return {
+        "slug": slug,
+        "title": form.title.data.strip(),
+        "description": (form.description.data or "").strip(),
+        "audience": (form.audience.data or "").strip(),
+        "intro": {"web": form.intro_web.data.strip(), "sms": form.intro_sms.data.strip()},
+        "outro": {"web": form.outro_web.data.strip(), "sms": form.outro_sms.data.strip()},
+    }
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require(Permission.MANAGE_CONSULTATIONS)
+def create():
+    """A new survey built in forms: its details and its first question, checked together."""
+    form, question = SurveyForm(prefix="survey"), QuestionForm(prefix="question")
+    problems: list[str] = []
+    both_valid = form.validate_on_submit()
+    both_valid = question.validate_on_submit() and both_valid  # check both: show every error
+    if request.method == "POST" and both_valid:
+        with db_session() as s:
+            slug = form.slug.data.strip()
+            if slug in RESERVED or s.exec(select(Survey).where(Survey.slug == slug)).first():
+                form.slug.errors.append("There is already a survey with this short name")
+            else:
+                definition = {
+                    **_details(form, slug),
+                    "channels": ["web", "sms"],
+                    "questions": [_question_from(question)],
+                }
+                try:
+                    survey = save(s, definition)
+                except DefinitionError as exc:
+                    s.rollback()
+                    problems = exc.problems
+                else:
+                    audit.record(
+                        s, "survey_created", actor_id=staff_id(), target=f"survey:{survey.id}"
+                    )
+                    s.commit()
+                    flash(f"Survey '{survey.title}' created. Add its other questions below.")
+                    return redirect(url_for("surveys.detail", slug=survey.slug))
+    status = 400 if problems or form.errors or question.errors else 200
+    return render_template(
+        "surveys/new.html", form=form, question=question, problems=problems
+    ), status
+
+
+@bp.route("/<slug>/edit", methods=["GET", "POST"])
+@require(Permission.MANAGE_CONSULTATIONS)
+def edit(slug: str):
+    """Change a survey's title, description and welcome and thank-you messages."""
+    with db_session() as s:
+        survey = _survey_or_404(s, slug)
+        definition = definition_of(s, survey)
+        if request.method == "GET":
+            form = SurveyForm(
+                slug=survey.slug,
+                title=survey.title,
+                description=survey.description,
+                audience=survey.audience,
+                intro_web=survey.intro_web,
+                intro_sms=survey.intro_sms,
+                outro_web=survey.outro_web,
+                outro_sms=survey.outro_sms,
+            )
+        else:
+            form = SurveyForm()
+        del form.slug  # the short name never changes: consultations and answers refer to it
+        problems: list[str] = []
+        if request.method == "POST" and form.validate_on_submit():
+            definition.update(_details(form, survey.slug))
+            problems = _save(s, survey, definition, "survey_details_saved", "")
+            if not problems:
+                flash("Survey details saved.")
+                return redirect(url_for("surveys.detail", slug=slug))
+        status = 400 if problems or form.errors else 200
+        return render_template(
+            "surveys/edit.html", form=form, survey=survey, problems=problems
+        ), status
