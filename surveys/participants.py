@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlmodel import Session, select
 
 from surveys.models import Consultation, Enrolment, Participant, utcnow
@@ -14,12 +16,16 @@ from surveys.privacy import (
     token_hash,
 )
 
+SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+
 
 class NoOpenConsultation(LookupError):
     """There is no open consultation with that slug."""
 
 
 def open_consultation(session: Session, slug: str | None) -> Consultation:
+    if slug and not SLUG.fullmatch(slug):  # e.g. a NUL byte, which PostgreSQL cannot compare
+        raise NoOpenConsultation(slug)
     query = select(Consultation).where(Consultation.status == "open")
     if slug:
         query = query.where(Consultation.slug == slug)

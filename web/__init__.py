@@ -38,7 +38,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     )
     app.extensions["sms_settings"] = app.config.get("SMS") or SmsSettings.from_env()
 
-    app.url_value_preprocessor(_ids_fit_the_database)
+    app.url_value_preprocessor(_url_values_fit_the_database)
     _init_templates(app)
     _init_extensions(app)
     _register_blueprints(app)
@@ -48,11 +48,14 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     return app
 
 
-def _ids_fit_the_database(endpoint: str | None, values: dict | None) -> None:
-    """Ids in URLs are 32-bit database integers: a bigger one is a 404, never an overflow
-    in the database driver."""
-    if values and any(isinstance(v, int) and v > MAX_ROW_ID for v in values.values()):
-        abort(404)
+def _url_values_fit_the_database(endpoint: str | None, values: dict | None) -> None:
+    """Ids in URLs are 32-bit database integers and text cannot hold NUL on PostgreSQL: an
+    id too big or a name with %00 in it is a 404, never an error in the database driver."""
+    for value in (values or {}).values():
+        if (isinstance(value, int) and value > MAX_ROW_ID) or (
+            isinstance(value, str) and "\x00" in value
+        ):
+            abort(404)
 
 
 def _init_templates(app: Flask) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException
 
 PAGES: dict[int, tuple[str, list[str]]] = {
     400: (
@@ -73,6 +73,8 @@ def register(app: Flask) -> None:
         if _wants_json():
             return jsonify(error=exc.description or exc.name), exc.code
         title, paragraphs = PAGES.get(exc.code, (exc.name, [exc.description or ""]))
+        if exc.code == 400 and exc.description and exc.description != BadRequest.description:
+            paragraphs = [exc.description, *paragraphs]  # our own explanation comes first
         return _page(exc.code, title, paragraphs)  # 429: Flask-Limiter adds Retry-After
 
     @app.errorhandler(Exception)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
-from flask import Flask, flash, redirect, request, session, url_for
+from flask import Flask, abort, flash, redirect, request, session, url_for
 from flask_login import current_user, logout_user
 from flask_talisman import Talisman
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -60,6 +60,19 @@ def init_security(app: Flask) -> None:
     app.config["PERMANENT_SESSION_LIFETIME"] = idle
     app.config["SESSION_REFRESH_EACH_REQUEST"] = True
     app.config["REMEMBER_COOKIE_DURATION"] = timedelta(0)  # no "remember me" for staff
+
+    @app.before_request
+    def refuse_nul_characters():  # noqa: ANN202
+        """A NUL can't be stored in PostgreSQL text: refuse it clearly, before anything runs.
+        Twilio's webhooks are not refused (a text must never be lost): they drop NULs."""
+        if request.blueprint == "sms":
+            return None
+        if any("\x00" in v for v in request.args.values()) or (
+            request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data")
+            and any("\x00" in v for v in request.form.values())
+        ):
+            abort(400, "The request contains a NUL character, which cannot be stored.")
+        return None
 
     @app.before_request
     def end_stale_sessions():  # noqa: ANN202

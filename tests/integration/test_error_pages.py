@@ -45,3 +45,29 @@ def test_api_paths_answer_in_json(client):
     assert resp.status_code == 302 and "/console/login" in resp.headers["Location"]
     missing = client.post("/chat/api/messages", json={"conversation": "nope", "text": "hi"})
     assert missing.status_code == 404 and "error" in missing.get_json()
+
+
+def test_nul_characters_get_a_clear_error_and_store_nothing(client, db):
+    from sqlmodel import select
+
+    from surveys.models import Consultation
+    from tests.support.console import csrf_token
+
+    sign_in(client, staff_user(db, "participation_officer"))
+    token = csrf_token(client.get("/console/consultations/new").get_data(as_text=True))
+    resp = client.post(
+        "/console/consultations/new",
+        data={
+            "title": "Parks\x00",
+            "slug": "nul-test",
+            "survey": "bmbf",
+            "status": "draft",
+            "csrf_token": token,
+        },
+    )
+    assert resp.status_code == 400 and "NUL" in resp.get_data(as_text=True)
+    assert db.exec(select(Consultation).where(Consultation.slug == "nul-test")).first() is None
+    assert client.get("/console/consultations/bmbf%00-2026").status_code == 404
+    assert client.get("/console/audit/?action=x%00").status_code == 400
+    chat = client.post("/chat/api/conversations", json={"consultation": "bmbf\x00"})
+    assert chat.status_code == 404 and "error" in chat.get_json()

@@ -95,7 +95,7 @@ def inbound() -> Response:
                         participant_id=participant.id,
                         direction=Direction.IN,
                         channel="sms",
-                        body=form.get("Body", ""),
+                        body=form.get("Body", "").replace("\x00", ""),  # PostgreSQL text
                         status=MessageStatus.RECEIVED,
                         external_id=sid,
                     )
