@@ -4,8 +4,14 @@
 # Frontend's JavaScript module. Needs Node.js and npm; nothing is fetched at run time.
 set -euo pipefail
 cd "$(dirname "$0")/../web/frontend"
+if ! command -v npm > /dev/null && command -v apt-get > /dev/null; then
+  echo "Installing Node.js and npm (Debian packages) to build the console's assets"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+fi
 command -v npm > /dev/null || {
-  echo "npm is needed to build the console's assets (Debian: apt-get install nodejs npm)." >&2
+  echo "npm is needed to build the console's assets: install Node.js 18 or newer with npm." >&2
   exit 1
 }
 npm ci --no-audit --no-fund --loglevel=error
