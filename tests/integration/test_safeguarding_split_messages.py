@@ -77,7 +77,9 @@ def test_a_disclosure_split_over_two_texts_is_caught_with_rasa_stopped(sms_world
         down.process_due()
     sms_world.relay.run_once()
     db.expire_all()
-    participant = participant_for_phone(db, Settings.from_env().data_key, phone.number, create=False)
+    participant = participant_for_phone(
+        db, Settings.from_env().data_key, phone.number, create=False
+    )
     alerts = _alerts(db, participant.id)
     assert len(alerts) == 1 and alerts[0].channel == "sms" and alerts[0].responded
     assert sum(all(s in t for s in SIGNPOSTS) for t in phone.inbox()) == 1
