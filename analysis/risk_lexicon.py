@@ -19,6 +19,7 @@ from analysis.textnorm import BOUNDARY, DATA, normalise, squeeze
 
 LEXICON_PATH = DATA / "safeguarding_lexicon.yaml"
 NEGATION_WINDOW = 6  # light words allowed between a negator and the phrase it negates
+NEAR_MISS_CACHE = 65536  # words whose fuzzy match is remembered
 
 
 class LexiconError(ValueError):
@@ -116,6 +117,7 @@ class Lexicon:
             self.light = {squeeze(str(w)) for w in data["light"]}
             self.fuzzy = {k: v for k, v in data.get("fuzzy", {}).items()}
             self.not_fuzzy = set(data.get("not_fuzzy", []))
+            self._near: dict[str, tuple[str, str] | None] = {}
         except (KeyError, TypeError, AttributeError) as exc:
             raise LexiconError(f"lexicon is missing or has a malformed section: {exc}") from exc
 
@@ -197,18 +199,33 @@ class Lexicon:
     def _fuzzy_hits(self, words, squeezed, past, seen) -> list[Hit]:  # noqa: ANN001
         found = []
         for i, word in enumerate(words):
-            if len(word) < 6 or word in self.fuzzy or word in self.not_fuzzy:
+            near = self._near_miss(word)
+            if near is None:
                 continue
+            target, category = near
+            if not self._negated(squeezed, i) and (category, word) not in seen:
+                seen.add((category, word))
+                found.append(Hit(category, f"~{target}", word, past))
+        return found
+
+    def _near_miss(self, word: str) -> tuple[str, str] | None:
+        """(target, category) when `word` is a misspelling of a fuzzy target ('sucidal'),
+        remembered per word: answers reuse a small vocabulary."""
+        if word in self._near:
+            return self._near[word]
+        near = None
+        if len(word) >= 6 and word not in self.fuzzy and word not in self.not_fuzzy:
             for target, category in self.fuzzy.items():
                 limit = 2 if len(target) >= 9 else 1
                 if abs(len(word) - len(target)) > limit:
                     continue
                 if Levenshtein.distance(word, target, score_cutoff=limit) <= limit:
-                    if not self._negated(squeezed, i) and (category, word) not in seen:
-                        seen.add((category, word))
-                        found.append(Hit(category, f"~{target}", word, past))
+                    near = (target, category)
                     break
-        return found
+        if len(self._near) >= NEAR_MISS_CACHE:
+            self._near.clear()
+        self._near[word] = near
+        return near
 
 
 def _word_span(padded: str, start: int, end: int) -> tuple[int, int]:

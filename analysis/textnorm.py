@@ -37,6 +37,7 @@ _LEET_CHARS = set("013457@$!|")
 _SEPARATED_LETTERS = re.compile(r"(?<![\w])(?:[a-z0-9@$][.\-_*~]){2,}[a-z0-9@$](?![\w])")
 _WORD = re.compile(r"[a-z0-9@$!*|_]+|[.!?;,]+")
 _SPACED_RUN = re.compile(r"(?<!\S)(?:\S )+\S(?!\S)")  # "d a d": single characters, one space
+_REPEATED_LETTERS = re.compile(r"([a-z])\1+")
 _APOSTROPHES = re.compile(r"(?<=[a-z])['’‘`](?=[a-z])")
 
 
@@ -141,6 +142,8 @@ def normalise(text: str) -> str:
     return " ".join(expanded)
 
 
+@lru_cache(maxsize=65536)
 def squeeze(normalised: str) -> str:
-    """Collapse repeated letters in every word ('killll' -> 'kil', 'soooo' -> 'so')."""
-    return re.sub(r"([a-z])\1+", r"\1", normalised)
+    """Collapse repeated letters in every word ('killll' -> 'kil', 'soooo' -> 'so'). Cached:
+    the lexicon squeezes every word of every text, from a small vocabulary."""
+    return _REPEATED_LETTERS.sub(r"\1", normalised)
