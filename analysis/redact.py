@@ -73,6 +73,40 @@ SCHOOL_SHAPE = re.compile(
     r"(?:Academy|Primary School|Primary|High School|Secondary School|School|College|Sixth Form"
     r"|Grammar|Comprehensive|Infants|Juniors|Junior School)\b"
 )
+COMMON_SCHOOL_WORDS = {
+    "the",
+    "all",
+    "our",
+    "st",
+    "saint",
+    "saints",
+    "high",
+    "school",
+    "academy",
+    "college",
+    "primary",
+    "secondary",
+    "sixth",
+    "form",
+    "church",
+    "of",
+    "england",
+    "ce",
+    "rc",
+    "catholic",
+    "lady",
+    "junior",
+    "infant",
+    "infants",
+    "community",
+    "free",
+    "grammar",
+    "park",
+    "green",
+    "new",
+    "and",
+    "trust",
+}
 WORDS = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")  # letters in any script, "o'neill"
 PLAIN_WORDS = re.compile(r"[^\W\d_]+")
 GENERIC_SCHOOL_WORDS = {"the", "my", "our", "a", "sixth", "form", "primary", "high", "secondary",
@@ -110,6 +144,9 @@ class Redactor:
         self.schools = {s for s in _words(gazetteers / "schools.txt") if s not in self.places}
         self.nlp = self._ruler_pipeline()
         self._title_or_surname = TITLES | self.surnames
+        # A text needs the spaCy pass only if it holds one of these words (or a capitalised
+        # surname): every ruler pattern needs its key word, every other rule one of the rest.
+        self._doc_words = self._ruler_key_words() | TITLES | self.name_words
 
     def _ruler_pipeline(self) -> Language:
         nlp = spacy.blank("en")
@@ -122,6 +159,28 @@ class Redactor:
         )
         return nlp
 
+    def _ruler_key_words(self) -> set[str]:
+        """One word every match of each ruler pattern must hold: its longest word that is
+        not a common part of school names ("the", "all", "high", "academy"), lower-cased."""
+        out = set()
+        for pattern in self.nlp.get_pipe("entity_ruler").patterns:
+            words = [t.lower_ for t in self.nlp.make_doc(pattern["pattern"])]
+            letters = [w for w in words if PLAIN_WORDS.fullmatch(w)]
+            if not letters:  # no plain word: any letters in it will do
+                out |= {p for w in words for p in PLAIN_WORDS.findall(w)}
+                continue
+            rare = [w for w in letters if w not in COMMON_SCHOOL_WORDS and w not in self.places]
+            out.add(max(rare or letters, key=len))
+        return out
+
+    def _needs_doc(self, text: str, words: set[str]) -> bool:
+        """False when no ruler pattern, title, name-word or capitalised surname can match."""
+        if words & self._doc_words:
+            return True
+        return bool(words & self.surnames) and any(
+            w[:1].isupper() and w.lower() in self.surnames for w in PLAIN_WORDS.findall(text)
+        )
+
     # ---------------------------------------------------------------- finding
     def find(self, text: str, known_names: Iterable[str] = ()) -> list[Found]:
         """Every personal item in `text`, as character spans, left to right, not overlapping."""
@@ -129,12 +188,13 @@ class Redactor:
             return []
         found = self._pattern_items(text)
         found += self._known(text, known_names)
-        doc = self.nlp(text)
         lowered = text.lower()  # "joy's" holds "joy"; "o'neill" is itself a surname
         words = set(WORDS.findall(lowered)) | set(PLAIN_WORDS.findall(lowered))
-        found += self._ruler_items(doc, check_titles=bool(words & self._title_or_surname))
-        if words & self.name_words:
-            found += self._name_words(doc)
+        if self._needs_doc(text, words):  # most answers name nobody: no spaCy pass for them
+            doc = self.nlp(text)
+            found += self._ruler_items(doc, check_titles=bool(words & self._title_or_surname))
+            if words & self.name_words:
+                found += self._name_words(doc)
         found += [
             Found(m.start(), m.end(), "SCHOOL")
             for m in SCHOOL_SHAPE.finditer(text)

@@ -79,3 +79,18 @@ def test_any_text_redacts_without_error_and_keeps_what_is_not_personal(text):
     assert all(0 <= f.start < f.end <= len(text) for f in found)
     if not found:
         assert out == text
+
+
+def test_every_gazetteer_school_and_name_is_redacted_in_a_plain_sentence():
+    """The redactor skips its spaCy pass for texts without a key word: no school or name in
+    the gazetteers may be missed because of that shortcut."""
+    redactor = default_redactor()
+    for entry in redactor.nlp.get_pipe("entity_ruler").patterns:
+        label, pattern = entry["label"], entry["pattern"]
+        sentence = (
+            f"i went to {pattern.title()} yesterday"
+            if label == "SCHOOL"
+            else (f"yesterday i saw {pattern.title()} at the park")
+        )
+        out = redactor.redact(sentence)
+        assert f"[{label if label == 'SCHOOL' else 'NAME'}]" in out, (pattern, out)
