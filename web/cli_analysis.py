@@ -117,6 +117,24 @@ def tag(limit: int) -> None:
     click.echo(f"{done} answer(s) tagged")
 
 
+@analyse.command("year-summary")
+@click.argument("year", type=int)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None)
+def year_summary(year: int, output: Path | None) -> None:
+    """The theme summary of reporting YEAR (1 April YEAR to 31 March YEAR+1) across every
+    consultation, as JSON, with each theme's share the year before."""
+    from analysis.themes import default_analyser
+    from surveys.db import session_scope
+    from surveys.theme_year import BadYear, summarise_year
+
+    try:
+        with session_scope() as session:
+            data = summarise_year(session, year, default_analyser())
+    except BadYear as exc:
+        raise click.ClickException(str(exc)) from exc
+    _write_json(data, output)
+
+
 @analyse.command("summary")
 @click.argument("consultation")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None)
@@ -132,6 +150,10 @@ def summary(consultation: str, output: Path | None) -> None:
             data = summarise(session, consultation, default_analyser())
     except NotFound as exc:
         raise click.ClickException(f"no consultation {consultation!r}") from exc
+    _write_json(data, output)
+
+
+def _write_json(data: dict, output: Path | None) -> None:
     text = json.dumps(data, ensure_ascii=False, indent=1)
     if output:
         output.write_text(text + "\n", encoding="utf-8")

@@ -5,6 +5,7 @@ consultation's theme summary. Only redacted text is ever returned.
     GET  /console/api/themes/answers/<id>             tags, valence, suggestion, redacted text
     POST /console/api/themes/answers/<id>             {"code": "TRANS.cost", "action": "accept"}
     GET  /console/api/themes/consultations/<slug>     the summary, with emerging themes
+    GET  /console/api/themes/years/<year>             a reporting year's summary (April-March)
 
 POSTs need the console session and its CSRF token (header X-CSRFToken), like every form.
 """
@@ -19,6 +20,7 @@ from analysis.themes import default_analyser
 from surveys.models import AnswerAnalysis
 from surveys.theme_summary import NotFound, summarise
 from surveys.theme_tags import TagError, decide, tags_for
+from surveys.theme_year import BadYear, summarise_year
 from web.database import db_session, staff_id
 from web.permissions import Permission, require
 
@@ -91,4 +93,14 @@ def consultation_summary(slug: str):  # noqa: ANN201
         try:
             return jsonify(summarise(session, slug, default_analyser()))
         except NotFound:
+            abort(404)
+
+
+@bp.get("/years/<int:year>")
+@require(Permission.VIEW_THEMES)
+def year_summary(year: int):  # noqa: ANN201
+    with db_session() as session:
+        try:
+            return jsonify(summarise_year(session, year, default_analyser()))
+        except BadYear:
             abort(404)
