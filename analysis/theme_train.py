@@ -18,6 +18,7 @@ import spacy
 from spacy.language import Language
 from spacy.training import Example as SpacyExample
 from spacy.util import fix_random_seed, minibatch
+from thinc.api import Adam, Optimizer
 
 from analysis import theme_pipeline
 from analysis.taxonomy import TAXONOMY_PATH, default_taxonomy
@@ -147,16 +148,32 @@ def train(examples: list[ThemeExample], epochs: int = EPOCHS) -> Language:
         SpacyExample.from_dict(lemmatizer(nlp.make_doc(e.text)), {"cats": _cats(e, labels)})
         for e in examples
     ]
-    optimizer = nlp.initialize(lambda: data)
     # A few hundred answers spread over 120 labels: the default rate (0.001) barely moves
-    # the rare labels' weights in the epochs we run.
-    optimizer.learn_rate = LEARN_RATE
+    # the rare labels' weights in the epochs we run. Otherwise spaCy's default Adam, but
+    # keeping running averages of the weights and serving those: chosen on dev, +0.003 to
+    # +0.006 micro-F1 over the last weights for each of three seeds, at no cost per answer.
+    optimizer = Adam(learn_rate=LEARN_RATE, L2=0.01, grad_clip=1.0, use_averages=True)
+    nlp.initialize(lambda: data, sgd=optimizer)
     with nlp.select_pipes(enable=["textcat"]):
         for _ in range(epochs):
             rng.shuffle(data)
             for batch in minibatch(data, size=16):
                 nlp.update(batch, sgd=optimizer, drop=0.2)
+    _keep_averages(nlp, optimizer)
     return nlp
+
+
+def _keep_averages(nlp: Language, optimizer: Optimizer) -> None:
+    """Make the optimizer's averaged weights the model's own (`nlp.use_params` does so only
+    inside a `with` block), so they are what is tuned, saved and served."""
+    for _, component in nlp.pipeline:
+        model = getattr(component, "model", None)
+        if model is None:
+            continue
+        for node in model.walk():
+            for name in node.param_names:
+                if (node.id, name) in optimizer.averages:
+                    node.set_param(name, optimizer.averages[(node.id, name)].copy())
 
 
 def evaluate(nlp: Language, examples: list[ThemeExample], name: str) -> ThemeFigures:
