@@ -6,7 +6,8 @@
     lemmatizer spaCy's lookup lemmatizer with the tables from spacy-lookups-data
     youthvoice_theme_lexicon   taxonomy seeds matched on lemmas, with negation (`doc._.theme_hits`)
     textcat    textcat_multilabel (lemma bag of words + small CNN): themes, sub-themes,
-               valence and suggestion
+               valence and suggestion (analysis/fast_textcat.py: spaCy's, with a faster
+               write of its scores to doc.cats)
     youthvoice_theme_decider   scores + lexicon evidence + tuned thresholds -> themes, valence
     youthvoice_redactor        `doc._.redacted`: the raw text without personal data
 
@@ -29,6 +30,7 @@ from spacy.tokens import Doc
 from spacy.util import registry
 from thinc.api import Logistic, Model, SparseLinear_v2, chain, with_cpu
 
+from analysis import fast_textcat  # noqa: F401  (registers youthvoice_textcat_multilabel)
 from analysis.redact import default_redactor
 from analysis.taxonomy import Taxonomy, default_taxonomy
 from analysis.textnorm import BOUNDARY, normalise
@@ -225,37 +227,45 @@ class ThemeDecider:
         self.theme_thresholds: dict[str, float] = {}
         self.theme_boosts: dict[str, float] = {}  # per theme: some seeds ("mum") mislead
         self.taxonomy: Taxonomy = default_taxonomy()
+        self._subthemes: dict[str, list[str]] | None = None  # per theme, built on first use
 
     def theme_scores(self, doc: Doc) -> dict[str, float]:
-        boost = self.thresholds["lexicon"]
-        seen = {h.code.split(".")[0] for h in doc._.theme_hits or () if not h.negated}
+        return self._theme_scores(doc.cats, doc._.theme_hits or ())
+
+    def _theme_scores(self, cats: dict[str, float], hits) -> dict[str, float]:  # noqa: ANN001
+        boost, boosts = self.thresholds["lexicon"], self.theme_boosts
+        seen = {h.code.split(".")[0] for h in hits if not h.negated}
         return {
-            code: min(
-                1.0,
-                doc.cats.get(code, 0.0)
-                + (self.theme_boosts.get(code, boost) if code in seen else 0.0),
-            )
+            code: min(1.0, cats.get(code, 0.0) + (boosts.get(code, boost) if code in seen else 0.0))
             for code in self.taxonomy.codes
         }
 
+    def _subthemes_of(self, theme: str) -> list[str]:
+        if self._subthemes is None:
+            self._subthemes = {t.code: [s.code for s in t.subthemes] for t in self.taxonomy.themes}
+        return self._subthemes[theme]
+
     def __call__(self, doc: Doc) -> Doc:
-        scores = self.theme_scores(doc)
-        default = self.thresholds["theme"]
-        themes = [c for c, s in scores.items() if s >= self.theme_thresholds.get(c, default)]
-        hit_subs = {h.code for h in doc._.theme_hits or () if "." in h.code and not h.negated}
+        cats, hits, underscore = doc.cats, doc._.theme_hits or (), doc._
+        scores = self._theme_scores(cats, hits)
+        default, cuts = self.thresholds["theme"], self.theme_thresholds
+        themes = [c for c, s in scores.items() if s >= cuts.get(c, default)]
+        hit_subs = {h.code for h in hits if "." in h.code and not h.negated}
         subthemes = []
+        sub_cut = self.thresholds["subtheme"]
         for theme in themes:
-            subs = [s.code for s in self.taxonomy.theme(theme).subthemes]
-            sub_scores = {s: doc.cats.get(s, 0.0) + SUB_HIT * (s in hit_subs) for s in subs}
-            chosen = [s for s, v in sub_scores.items() if v >= self.thresholds["subtheme"]]
+            sub_scores = {
+                s: cats.get(s, 0.0) + SUB_HIT * (s in hit_subs) for s in self._subthemes_of(theme)
+            }
+            chosen = [s for s, v in sub_scores.items() if v >= sub_cut]
             subthemes += chosen or [max(sub_scores, key=sub_scores.get)]
-        doc._.themes = themes
-        doc._.subthemes = subthemes
-        doc._.scores = {c: round(s, 3) for c, s in scores.items() if s >= 0.05}
-        positive = doc.cats.get(VALENCE_POSITIVE, 0.0) >= self.thresholds["valence"]
-        negative = doc.cats.get(VALENCE_NEGATIVE, 0.0) >= self.thresholds["valence"]
-        doc._.valence = VALENCE[(positive, negative)]
-        doc._.suggestion = doc.cats.get(SUGGESTION, 0.0) >= self.thresholds["suggestion"]
+        underscore.themes = themes
+        underscore.subthemes = subthemes
+        underscore.scores = {c: round(s, 3) for c, s in scores.items() if s >= 0.05}
+        positive = cats.get(VALENCE_POSITIVE, 0.0) >= self.thresholds["valence"]
+        negative = cats.get(VALENCE_NEGATIVE, 0.0) >= self.thresholds["valence"]
+        underscore.valence = VALENCE[(positive, negative)]
+        underscore.suggestion = cats.get(SUGGESTION, 0.0) >= self.thresholds["suggestion"]
         return doc
 
     def to_disk(self, path: Path, exclude: Any = ()) -> None:
@@ -304,7 +314,7 @@ def blank_pipeline(taxonomy: Taxonomy | None = None) -> Language:
     )
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     nlp.add_pipe("youthvoice_theme_lexicon")
-    textcat = nlp.add_pipe("textcat_multilabel", name="textcat", config={"model": MODEL})
+    textcat = nlp.add_pipe("youthvoice_textcat_multilabel", name="textcat", config={"model": MODEL})
     for label in labels(taxonomy):
         textcat.add_label(label)
     nlp.add_pipe("youthvoice_theme_decider")
