@@ -21,7 +21,7 @@ from thinc.api import Model
 class FastMultiLabelTextCategorizer(MultiLabel_TextCategorizer):
     def set_annotations(self, docs: Iterable[Doc], scores) -> None:  # noqa: ANN001
         labels = self.labels
-        for doc, row in zip(docs, self.model.ops.to_numpy(scores).tolist(), strict=False):
+        for doc, row in zip(docs, self.model.ops.to_numpy(scores).tolist(), strict=True):
             doc.cats.update(zip(labels, row, strict=True))
 
 
