@@ -91,7 +91,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from web import audit_log, console, errors, health, openapi, pages
+    from web import annual, audit_log, console, errors, health, openapi, pages
     from web.audiences import bp as audiences_bp
     from web.auth import bp as auth_bp
     from web.chat import bp as chat_bp
@@ -116,6 +116,7 @@ def _register_blueprints(app: Flask) -> None:
         audiences_bp,
         safeguarding_bp,
         themes_bp,
+        annual.bp,
         users_bp,
         audit_log.bp,
         pages.bp,

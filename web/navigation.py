@@ -15,6 +15,7 @@ SECTIONS = (  # (label, endpoint, permission, endpoint prefixes that mark it cur
         ("console.", "consultations.", "waves.", "responses.", "exports."),
     ),
     ("Surveys", "surveys.index", Permission.VIEW_CONSULTATIONS, ("surveys.",)),
+    ("Themes of the year", "annual.index", Permission.VIEW_THEMES, ("annual.",)),
     ("Audiences", "audiences.groups", Permission.VIEW_AUDIENCES, ("audiences.",)),
     ("Safeguarding", "safeguarding.queue", Permission.SAFEGUARDING, ("safeguarding.",)),
     ("Users", "users.index", Permission.MANAGE_USERS, ("users.",)),

@@ -90,6 +90,7 @@ ADMIN_PAGES = [
     "/console/users/invite",
     "/console/users/{user}",
     "/console/audit/",
+    "/console/annual/",
     "/console/account",
     "/cookies",
     "/privacy",

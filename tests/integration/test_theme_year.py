@@ -132,3 +132,18 @@ def test_the_console_api_and_the_command(app_without_bot, db, two_years, tmp_pat
         [youthvoice, "analyse", "year-summary", "99999"], capture_output=True, text=True
     )
     assert bad.returncode == 1 and "between 2000 and 2100" in bad.stderr
+
+
+def test_the_console_page_compares_the_year_with_the_one_before(app_without_bot, db, two_years):
+    client = app_without_bot.test_client()
+    sign_in(client, staff_user(db, "iro"), db=db)
+    assert client.get("/console/annual/").status_code == 302  # to the current year
+    page = client.get(f"/console/annual/{YEAR}").get_data(as_text=True)
+    assert f"Themes of the year {YEAR}/{(YEAR + 1) % 100}" in page
+    assert "Transport and getting around" in page
+    assert f"Share in {YEAR - 1}/{YEAR % 100}" in page and "Change (points)" in page
+    assert "Kayleigh" not in page and "Smith" not in page  # quotes are redacted
+    assert "<svg" in page  # the chart, drawn on the server
+    earlier = client.get(f"/console/annual/{YEAR - 1}").get_data(as_text=True)
+    assert "not shown" in earlier  # no year before it to compare with
+    assert client.get("/console/annual/99999").status_code == 404
