@@ -9,7 +9,7 @@ officer agreement and emerging themes are built exactly as for one consultation.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -127,7 +127,7 @@ def summarise_year(session: Session, year: int, analyser=None) -> dict[str, Any]
     summary: dict[str, Any] = {
         "year": year_label(year),
         "from": start.astimezone(UK).date().isoformat(),
-        "until": end.astimezone(UK).date().isoformat(),
+        "to": (end.astimezone(UK).date() - timedelta(days=1)).isoformat(),  # inclusive
         "answers": this.answers,
         "not_yet_analysed": _not_yet_analysed(session, year),
         "suppress_below": SUPPRESS,

@@ -69,7 +69,7 @@ def two_years(prepared_db, analyser):
 def test_a_year_counts_its_own_answers_across_consultations(db, analyser, two_years):
     data = summarise_year(db, YEAR, analyser)
     assert data["year"] == f"{YEAR}/{(YEAR + 1) % 100}"
-    assert (data["from"], data["until"]) == (f"{YEAR}-04-01", f"{YEAR + 1}-04-01")
+    assert (data["from"], data["to"]) == (f"{YEAR}-04-01", f"{YEAR + 1}-03-31")
     # SUPPRESS bus answers + 3 club answers + the one given at 23:59 on 31 March.
     assert data["answers"] == SUPPRESS + 3 + 1
     slugs = {c["slug"]: c["answers"] for c in data["consultations"]}
