@@ -167,7 +167,11 @@ def test_a_wave_to_a_group_is_scheduled_paused_resumed_and_shows_progress(office
         for m in db.exec(select(Message).where(Message.dedupe_key.like(f"wave:{wave.id}:p:%")))
     }
     assert statuses == {MessageStatus.CANCELLED}  # withdrawn before the relay sent them
-    actions = db.exec(select(AuditEvent.action).where(AuditEvent.target == f"wave:{wave.id}")).all()
+    actions = db.exec(
+        select(AuditEvent.action)
+        .where(AuditEvent.target == f"wave:{wave.id}")
+        .order_by(AuditEvent.id)  # PostgreSQL returns rows in no fixed order
+    ).all()
     assert actions == ["wave_scheduled", "wave_paused", "wave_resumed", "wave_cancelled"]
 
 

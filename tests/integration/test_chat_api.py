@@ -75,6 +75,17 @@ def test_unknown_conversation_when_polling(offline):
     assert offline.get("/chat/api/messages").status_code == 400
 
 
+@pytest.mark.parametrize("after", [2**31, 2**47, -5])
+def test_polling_after_any_id_is_safe(offline, conversation, after):
+    """Ids beyond the database's 32-bit integers (PostgreSQL refuses them) or below zero."""
+    resp = offline.get(
+        f"/chat/api/messages?after={after}", headers={"X-Conversation": conversation}
+    )
+    assert resp.status_code == 200
+    greeting = bool(resp.get_json()["messages"])
+    assert greeting == (after < 0)  # only a negative id still shows the greeting
+
+
 def test_unknown_consultation_is_404(offline):
     resp = offline.post("/chat/api/conversations", json={"consultation": "no-such-thing"})
     assert resp.status_code == 404

@@ -14,6 +14,7 @@ from surveys.participants import (
     participant_for_token,
     start_web_conversation,
 )
+from web import MAX_ROW_ID
 from web.chat.validation import conversation_id, json_body, message_text
 from web.database import db_session
 
@@ -93,7 +94,8 @@ def list_messages():
     access logs and browser history.
     """
     participant = _participant(conversation_id(request.headers.get("X-Conversation")))
-    after = request.args.get("after", default=0, type=int)
+    # A message id is a 32-bit database integer: beyond that there is nothing newer.
+    after = min(max(request.args.get("after", default=0, type=int), 0), MAX_ROW_ID)
     with db_session() as s:
         rows = list(
             s.exec(
