@@ -59,50 +59,49 @@ def year_label(year: int) -> str:
     return f"{year}/{(year + 1) % 100:02d}"
 
 
+def _answered_in(query, year: int):  # noqa: ANN001, ANN202
+    """`query` (already joined to Question) limited to the free-text answers given in `year`."""
+    start, end = year_bounds(year)
+    return query.where(
+        Question.type == QuestionType.TEXT,
+        Answer.status == AnswerStatus.ANSWERED,
+        Answer.created_at >= start,
+        Answer.created_at < end,
+    )
+
+
 def _free_text(session: Session, year: int) -> list:
     """The year's analysed free-text answers, as (answer, analysis, question)."""
-    start, end = year_bounds(year)
     query = (
         select(Answer, AnswerAnalysis, Question)
         .join(Question, Question.id == Answer.question_id)
         .join(AnswerAnalysis, AnswerAnalysis.answer_id == Answer.id)
-        .where(Question.type == QuestionType.TEXT, Answer.status == AnswerStatus.ANSWERED)
-        .where(Answer.created_at >= start, Answer.created_at < end)
-        .order_by(Answer.id)
     )
-    return list(session.exec(query).all())
+    return list(session.exec(_answered_in(query, year).order_by(Answer.id)).all())
 
 
 def _not_yet_analysed(session: Session, year: int) -> int:
-    start, end = year_bounds(year)
-    return len(
-        session.exec(
-            select(Answer.id)
-            .join(Question, Question.id == Answer.question_id)
-            .outerjoin(AnswerAnalysis, AnswerAnalysis.answer_id == Answer.id)
-            .where(AnswerAnalysis.id.is_(None), Answer.raw_text != "")
-            .where(Question.type == QuestionType.TEXT, Answer.status == AnswerStatus.ANSWERED)
-            .where(Answer.created_at >= start, Answer.created_at < end)
-            .where(Answer.question_id.notin_(own_name_questions(session)))
-        ).all()
+    query = (
+        select(Answer.id)
+        .join(Question, Question.id == Answer.question_id)
+        .outerjoin(AnswerAnalysis, AnswerAnalysis.answer_id == Answer.id)
+        .where(AnswerAnalysis.id.is_(None), Answer.raw_text != "")
+        .where(Answer.question_id.notin_(own_name_questions(session)))
     )
+    return len(session.exec(_answered_in(query, year)).all())
 
 
-def _consultations(session: Session, year: int) -> list[dict[str, Any]]:
+def _consultations(session: Session, year: int) -> list[tuple[Consultation, int]]:
     """The consultations the year's analysed answers came from, with how many each gave."""
-    start, end = year_bounds(year)
-    counts = session.exec(
-        select(Consultation.slug, Consultation.title, func.count(Answer.id))
+    query = (
+        select(Consultation, func.count(Answer.id))
         .join(Enrolment, Enrolment.consultation_id == Consultation.id)
         .join(Answer, Answer.enrolment_id == Enrolment.id)
         .join(Question, Question.id == Answer.question_id)
         .join(AnswerAnalysis, AnswerAnalysis.answer_id == Answer.id)
-        .where(Question.type == QuestionType.TEXT, Answer.status == AnswerStatus.ANSWERED)
-        .where(Answer.created_at >= start, Answer.created_at < end)
-        .group_by(Consultation.id, Consultation.slug, Consultation.title)
-        .order_by(Consultation.id)
-    ).all()
-    return [{"slug": slug, "title": title, "answers": n} for slug, title, n in counts]
+    )
+    query = _answered_in(query, year).group_by(Consultation.id).order_by(Consultation.id)
+    return [(c, n) for c, n in session.exec(query).all()]
 
 
 def summarise_year(session: Session, year: int, analyser=None) -> dict[str, Any]:  # noqa: ANN001
@@ -112,8 +111,7 @@ def summarise_year(session: Session, year: int, analyser=None) -> dict[str, Any]
     tags = kept_tags(session, [answer.id for answer, _, _ in rows])
     consultations = _consultations(session, year)
     breakdowns: dict[str, dict[int, list[str]]] = {}
-    for slug in (c["slug"] for c in consultations):
-        consultation = session.exec(select(Consultation).where(Consultation.slug == slug)).one()
+    for consultation, _ in consultations:
         for kind, per in breakdowns_of(session, consultation).items():
             breakdowns.setdefault(kind, {}).update(per)
     this = tally(rows, tags, breakdowns)
@@ -131,7 +129,9 @@ def summarise_year(session: Session, year: int, analyser=None) -> dict[str, Any]
         "answers": this.answers,
         "not_yet_analysed": _not_yet_analysed(session, year),
         "suppress_below": SUPPRESS,
-        "consultations": consultations,
+        "consultations": [
+            {"slug": c.slug, "title": c.title, "answers": n} for c, n in consultations
+        ],
         "valence": dict(sorted(this.valence.items())),
         "suggestions": this.suggestions,
         "themes": themes,
