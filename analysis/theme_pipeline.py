@@ -229,10 +229,8 @@ class ThemeDecider:
         self.taxonomy: Taxonomy = default_taxonomy()
         self._subthemes: dict[str, list[str]] | None = None  # per theme, built on first use
 
-    def theme_scores(self, doc: Doc) -> dict[str, float]:
-        return self._theme_scores(doc.cats, doc._.theme_hits or ())
-
-    def _theme_scores(self, cats: dict[str, float], hits) -> dict[str, float]:  # noqa: ANN001
+    def theme_scores(self, cats: dict[str, float], hits) -> dict[str, float]:  # noqa: ANN001
+        """Each theme's score, raised for a non-negated seed hit of that theme."""
         boost, boosts = self.thresholds["lexicon"], self.theme_boosts
         seen = {h.code.split(".")[0] for h in hits if not h.negated}
         return {
@@ -247,7 +245,7 @@ class ThemeDecider:
 
     def __call__(self, doc: Doc) -> Doc:
         cats, hits, underscore = doc.cats, doc._.theme_hits or (), doc._
-        scores = self._theme_scores(cats, hits)
+        scores = self.theme_scores(cats, hits)
         default, cuts = self.thresholds["theme"], self.theme_thresholds
         themes = [c for c, s in scores.items() if s >= cuts.get(c, default)]
         hit_subs = {h.code for h in hits if "." in h.code and not h.negated}
