@@ -73,45 +73,16 @@ SCHOOL_SHAPE = re.compile(
     r"(?:Academy|Primary School|Primary|High School|Secondary School|School|College|Sixth Form"
     r"|Grammar|Comprehensive|Infants|Juniors|Junior School)\b"
 )
-COMMON_SCHOOL_WORDS = {
-    "the",
-    "all",
-    "our",
-    "st",
-    "saint",
-    "saints",
-    "high",
-    "school",
-    "academy",
-    "college",
-    "primary",
-    "secondary",
-    "sixth",
-    "form",
-    "church",
-    "of",
-    "england",
-    "ce",
-    "rc",
-    "catholic",
-    "lady",
-    "junior",
-    "infant",
-    "infants",
-    "community",
-    "free",
-    "grammar",
-    "park",
-    "green",
-    "new",
-    "and",
-    "trust",
-}
 WORDS = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")  # letters in any script, "o'neill"
 PLAIN_WORDS = re.compile(r"[^\W\d_]+")
 GENERIC_SCHOOL_WORDS = {"the", "my", "our", "a", "sixth", "form", "primary", "high", "secondary",
                         "special", "new", "old", "this", "that", "at", "in", "to", "from",
                         "i", "bus", "taxi", "catholic", "private"}  # fmt: skip
+# Words too common in school names to pick a school pattern by (see _ruler_key_words).
+COMMON_SCHOOL_WORDS = GENERIC_SCHOOL_WORDS | {
+    "all", "st", "saint", "saints", "school", "academy", "college", "church", "of", "england",
+    "ce", "rc", "lady", "junior", "infant", "infants", "community", "free", "grammar", "park",
+    "green", "and", "trust"}  # fmt: skip
 
 
 @dataclass(frozen=True)
