@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-from pathlib import Path
 
-YOUTHVOICE = str(Path(sys.executable).parent / "youthvoice")
+from tests.support.cli import youthvoice
 
 
 def test_classify_writes_one_line_per_good_input_and_reports_bad_ones(tmp_path):
@@ -20,12 +17,7 @@ def test_classify_writes_one_line_per_good_input_and_reports_bad_ones(tmp_path):
         b'{"id": "a4", "text": "my mam hits the gym \xf0\x9f\x98\x82"}\n'
     )
     out = tmp_path / "out.jsonl"
-    done = subprocess.run(
-        [YOUTHVOICE, "analyse", "classify", str(source), "--output", str(out)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    done = youthvoice("analyse", "classify", str(source), "--output", str(out), timeout=300)
     assert done.returncode == 0, done.stderr
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [r["id"] for r in rows] == ["a1", "a2", "a4"]
@@ -45,12 +37,7 @@ def test_classify_writes_one_line_per_good_input_and_reports_bad_ones(tmp_path):
 
 
 def test_classify_a_missing_file_is_a_clear_error(tmp_path):
-    done = subprocess.run(
-        [YOUTHVOICE, "analyse", "classify", str(tmp_path / "nope.jsonl")],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = youthvoice("analyse", "classify", str(tmp_path / "nope.jsonl"), timeout=120)
     assert done.returncode == 2 and "does not exist" in done.stderr
 
 
@@ -66,12 +53,7 @@ def test_classify_keeps_the_question_and_redacts_known_names(tmp_path):
         {"id": 2, "text": ""},
     ]
     source.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
-    done = subprocess.run(
-        [YOUTHVOICE, "analyse", "classify", str(source)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    done = youthvoice("analyse", "classify", str(source), timeout=300)
     assert done.returncode == 0, done.stderr
     first, second = [json.loads(line) for line in done.stdout.splitlines()]
     assert first["question"] == "q17"
@@ -90,11 +72,8 @@ def test_a_big_file_is_shared_between_processes_in_input_order(tmp_path):
         encoding="utf-8",
     )
     out = tmp_path / "out.jsonl"
-    done = subprocess.run(
-        [YOUTHVOICE, "analyse", "classify", str(source), "-o", str(out), "--workers", "2"],
-        capture_output=True,
-        text=True,
-        timeout=600,
+    done = youthvoice(
+        "analyse", "classify", str(source), "-o", str(out), "--workers", "2", timeout=600
     )
     assert done.returncode == 0, done.stderr
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]

@@ -459,10 +459,9 @@ def test_the_stand_in_speaks_twilios_api_to_the_real_client(sms_world):
 
 
 def test_sms_simulate_plays_a_phone_through_the_stand_in(sms_world):
-    import subprocess
-    import sys
     import threading
-    from pathlib import Path
+
+    from tests.support.cli import youthvoice
 
     stop = threading.Event()
 
@@ -475,19 +474,14 @@ def test_sms_simulate_plays_a_phone_through_the_stand_in(sms_world):
     thread.start()
     try:
         number = new_number().replace("+44", "0")
-        result = subprocess.run(
-            [
-                str(Path(sys.executable).parent / "youthvoice"),
-                "sms",
-                "simulate",
-                "--standin",
-                sms_world.standin_url,
-                "--number",
-                number,
-            ],
+        result = youthvoice(
+            "sms",
+            "simulate",
+            "--standin",
+            sms_world.standin_url,
+            "--number",
+            number,
             input="hi\nYES\n",
-            capture_output=True,
-            text=True,
             timeout=120,
         )
     finally:

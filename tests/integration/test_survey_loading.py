@@ -5,16 +5,13 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from sqlmodel import select
 
 from surveys.models import Answer, Consultation, Question, Survey
 from tests.support.chat import YoungPerson
-
-YOUTHVOICE = str(Path(sys.executable).parent / "youthvoice")
+from tests.support.cli import youthvoice as run_youthvoice
 
 DEFINITION = """\
 slug: {slug}
@@ -42,8 +39,7 @@ questions:
 
 
 def youthvoice(*args: str, env_url: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, DATABASE_URL=env_url)
-    return subprocess.run([YOUTHVOICE, *args], capture_output=True, text=True, env=env, timeout=120)
+    return run_youthvoice(*args, env=dict(os.environ, DATABASE_URL=env_url), timeout=120)
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from surveys import audit
 from surveys.models import AnswerAnalysis, AnswerTag, AuditEvent, TagStatus, User
 from surveys.theme_summary import SUPPRESS, NotFound, summarise
 from surveys.theme_tags import TagError, agreement, decide, reviewed_examples, tag_pending
+from tests.support.cli import youthvoice
 from tests.support.console import staff_user
 from tests.support.themes import Reply, answered_consultation
 
@@ -191,30 +192,17 @@ def test_an_unknown_consultation_is_not_found(db):
 
 def test_the_tag_and_summary_commands(db, tmp_path):
     import json
-    import subprocess
-    import sys
-    from pathlib import Path
 
-    youthvoice = str(Path(sys.executable).parent / "youthvoice")
     consultation, _ = answered_consultation(db, [Reply(BUSES), Reply(CLUB)])
-    tagged = subprocess.run(
-        [youthvoice, "analyse", "tag"], capture_output=True, text=True, timeout=300
-    )
+    tagged = youthvoice("analyse", "tag")
     assert tagged.returncode == 0, tagged.stderr
     assert "answer(s) tagged" in tagged.stdout
     out = tmp_path / "summary.json"
-    done = subprocess.run(
-        [youthvoice, "analyse", "summary", consultation.slug, "-o", str(out)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    done = youthvoice("analyse", "summary", consultation.slug, "-o", str(out))
     assert done.returncode == 0, done.stderr
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["answers"] == 2 and data["questions"][0]["themes"]
-    missing = subprocess.run(
-        [youthvoice, "analyse", "summary", "no-such-thing"], capture_output=True, text=True
-    )
+    missing = youthvoice("analyse", "summary", "no-such-thing")
     assert missing.returncode == 1 and "no consultation 'no-such-thing'" in missing.stderr
 
 

@@ -4,10 +4,7 @@ year before for comparison: what the annual voice-of-the-child report is built f
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from sqlmodel import Session, select
@@ -17,6 +14,7 @@ from surveys.models import Answer
 from surveys.theme_summary import SUPPRESS
 from surveys.theme_tags import tag_pending
 from surveys.theme_year import BadYear, summarise_year
+from tests.support.cli import youthvoice
 from tests.support.console import sign_in, staff_user
 from tests.support.themes import Reply, answered_consultation
 
@@ -118,19 +116,11 @@ def test_the_console_api_and_the_command(app_without_bot, db, two_years, tmp_pat
     assert resp.status_code == 200 and resp.get_json()["answers"] == SUPPRESS + 4
     assert client.get("/console/api/themes/years/99999").status_code == 404
 
-    youthvoice = str(Path(sys.executable).parent / "youthvoice")
     out = tmp_path / "year.json"
-    done = subprocess.run(
-        [youthvoice, "analyse", "year-summary", str(YEAR), "-o", str(out)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    done = youthvoice("analyse", "year-summary", str(YEAR), "-o", str(out))
     assert done.returncode == 0, done.stderr
     assert json.loads(out.read_text(encoding="utf-8"))["answers"] == SUPPRESS + 4
-    bad = subprocess.run(
-        [youthvoice, "analyse", "year-summary", "99999"], capture_output=True, text=True
-    )
+    bad = youthvoice("analyse", "year-summary", "99999")
     assert bad.returncode == 1 and "between 2000 and 2100" in bad.stderr
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -26,6 +25,7 @@ from surveys.models import (
 from surveys.participants import participant_for_phone
 from surveys.settings import Settings
 from surveys.waves import NoConsent, schedule_wave
+from tests.support.cli import YOUTHVOICE
 from tests.support.sms import Phone, new_number
 from tests.support.waiting import wait_until
 from web.waves import WaveJobs
@@ -193,10 +193,9 @@ def _quiet_hours_away_from_now() -> str:
 
 
 def _start_worker(env: dict[str, str], log: Path) -> subprocess.Popen:
-    youthvoice = str(Path(sys.executable).parent / "youthvoice")
     with open(log, "ab") as out:
         return subprocess.Popen(
-            [youthvoice, "worker"],
+            [YOUTHVOICE, "worker"],
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
