@@ -73,6 +73,7 @@ SCHOOL_SHAPE = re.compile(
     r"(?:Academy|Primary School|Primary|High School|Secondary School|School|College|Sixth Form"
     r"|Grammar|Comprehensive|Infants|Juniors|Junior School)\b"
 )
+DIGIT = re.compile(r"\d")  # phone numbers, postcodes and house numbers all hold one
 WORDS = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")  # letters in any script, "o'neill"
 PLAIN_WORDS = re.compile(r"[^\W\d_]+")
 GENERIC_SCHOOL_WORDS = {"the", "my", "our", "a", "sixth", "form", "primary", "high", "secondary",
@@ -184,14 +185,23 @@ class Redactor:
         return "".join(out)
 
     def _pattern_items(self, text: str) -> list[Found]:
-        found = [Found(*m.span(), "EMAIL") for m in EMAIL.finditer(text)]
-        found += [Found(*m.span(), "HANDLE") for m in HANDLE.finditer(text)]
-        found += [Found(*m.span(), "HANDLE") for m in UNDERSCORE_HANDLE.finditer(text)]
-        found += [
-            Found(*m.span("handle"), "HANDLE")
-            for m in HANDLE_AFTER.finditer(text)
-            if len(m.group("handle").lstrip("@")) >= 3
-        ]
+        # Each pattern needs a character most answers lack (an @, an underscore, a digit or
+        # a dot): without it the pattern cannot match, so it is not run.
+        found: list[Found] = []
+        if "@" in text:
+            found += [Found(*m.span(), "EMAIL") for m in EMAIL.finditer(text)]
+            found += [Found(*m.span(), "HANDLE") for m in HANDLE.finditer(text)]
+        if "_" in text:
+            found += [Found(*m.span(), "HANDLE") for m in UNDERSCORE_HANDLE.finditer(text)]
+        digit = DIGIT.search(text) is not None
+        if digit or "@" in text or "_" in text or "." in text:
+            found += [
+                Found(*m.span("handle"), "HANDLE")
+                for m in HANDLE_AFTER.finditer(text)
+                if len(m.group("handle").lstrip("@")) >= 3
+            ]
+        if not digit:
+            return found
         for m in PHONE.finditer(text):
             if re.sub(r"\D", "", m.group(0)) not in PUBLIC_NUMBERS:
                 found.append(Found(*m.span(), "PHONE"))
