@@ -14,13 +14,15 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeVar
 
+from analysis.redact import default_redactor
 from analysis.safeguarding import Detector, default_detector
 from analysis.themes import ThemeAnalyser, default_analyser
 
 BATCH = 512
 PARALLEL_FROM = 4 * BATCH  # fewer lines than this are not worth starting processes for
+T = TypeVar("T")
 
 
 class NotBuilt(RuntimeError):
@@ -82,48 +84,67 @@ def _parse(number: int, line: str) -> dict[str, Any] | BadLine:
     return row
 
 
-def _chunks(lines: Iterable[str]) -> Iterator[list[tuple[int, dict[str, Any] | BadLine]]]:
-    """Parsed lines in batches of up to BATCH good ones (bad ones ride along in place)."""
-    chunk: list[tuple[int, dict[str, Any] | BadLine]] = []
-    good = 0
+def _chunks(lines: Iterable[str]) -> Iterator[list[tuple[int, str]]]:
+    """Numbered non-empty lines, BATCH at a time. Parsing is left to the workers: the reading
+    process only hands lines out and writes results, so it does not hold both cores back."""
+    chunk: list[tuple[int, str]] = []
     for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        parsed = _parse(number, line)
-        chunk.append((number, parsed))
-        good += not isinstance(parsed, BadLine)
-        if good >= BATCH:
-            yield chunk
-            chunk, good = [], 0
+        if line.strip():
+            chunk.append((number, line))
+            if len(chunk) >= BATCH:
+                yield chunk
+                chunk = []
     if chunk:
         yield chunk
 
 
-def _classify_chunk(
-    chunk: list[tuple[int, dict[str, Any] | BadLine]],
-) -> list[dict[str, Any] | BadLine]:
-    rows = [p for _, p in chunk if not isinstance(p, BadLine)]
+def _records(chunk: list[tuple[int, str]]) -> list[dict[str, Any] | BadLine]:
+    """Each line's output record, or a BadLine for a line that cannot be read, in order."""
+    parsed = [_parse(number, line) for number, line in chunk]
+    rows = [p for p in parsed if not isinstance(p, BadLine)]
     records = iter(classify_rows(rows)) if rows else iter(())
-    return [p if isinstance(p, BadLine) else next(records) for _, p in chunk]
+    return [p if isinstance(p, BadLine) else next(records) for p in parsed]
+
+
+def _json_lines(chunk: list[tuple[int, str]]) -> list[str | BadLine]:
+    """As `_records`, with each record already written as JSON (in the worker)."""
+    return [
+        r if isinstance(r, BadLine) else json.dumps(r, ensure_ascii=False) for r in _records(chunk)
+    ]
+
+
+def _load_models() -> None:
+    """Everything a batch needs, loaded once. Called before the worker processes fork, so
+    they share it instead of each spending about a second loading it again."""
+    _analyser()
+    default_detector()
+    default_redactor()
 
 
 def _worker_init() -> None:
     os.environ.setdefault("OMP_NUM_THREADS", "1")
-    default_detector()
-    _analyser()
+    _load_models()
+
+
+def _map(
+    work: Callable[[list[tuple[int, str]]], list[T]], lines: Iterable[str], workers: int
+) -> Iterator[T]:
+    """`work` applied to every chunk of `lines`, in one process or shared between `workers`,
+    yielding the results in input order."""
+    _load_models()  # and fail before reading anything if the pipeline is missing
+    if workers <= 1:
+        for chunk in _chunks(lines):
+            yield from work(chunk)
+        return
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers, initializer=_worker_init) as pool:
+        for results in pool.imap(work, _chunks(lines)):
+            yield from results
 
 
 def classify_lines(lines: Iterable[str], workers: int = 1) -> Iterator[dict[str, Any] | BadLine]:
     """Yields an output record per good input line and a BadLine per bad one, in order."""
-    _analyser()  # fail before reading anything if the pipeline is missing
-    if workers <= 1:
-        for chunk in _chunks(lines):
-            yield from _classify_chunk(chunk)
-        return
-    context = multiprocessing.get_context("fork")
-    with context.Pool(workers, initializer=_worker_init) as pool:
-        for records in pool.imap(_classify_chunk, _chunks(lines)):
-            yield from records
+    return _map(_records, lines, workers)
 
 
 def classify_file(
@@ -135,12 +156,12 @@ def classify_file(
 ) -> tuple[int, int]:
     """Classify `source` into `out`; returns (written, skipped)."""
     written = skipped = 0
-    for record in classify_lines(source, workers):
-        if isinstance(record, BadLine):
+    for item in _map(_json_lines, source, workers):
+        if isinstance(item, BadLine):
             skipped += 1
-            report(record)
+            report(item)
         else:
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            out.write(item + "\n")
             written += 1
         if progress:
             progress()
