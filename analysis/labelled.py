@@ -14,6 +14,12 @@ THEME_ANSWERS_DIR = DATA / "themes" / "answers"
 # Theme answers are ordinary survey answers, written without disclosures; those about safety
 # at home, exploitation or going missing sit too close to the line to call either way.
 BORDERLINE_SUBTHEMES = {"SAFE.home_domestic_abuse", "SAFE.exploitation", "SAFE.missing"}
+# How many theme answers join as ordinary examples: about as many as the labelled examples,
+# the balance the threshold rule was set for. With all 10,000 the quietest disclosures
+# scored under 0.02 (dev recall 0.945 at 0.02), and a threshold low enough to keep them
+# flagged "I'd die for a better bus". With 4,400, on dev: recall 0.976, hard negatives
+# 45.6%; on test: recall 0.983, and the theme answers keep growing for the theme model.
+THEME_ANSWERS_CAP = 4400
 CATEGORIES = (
     "immediate_danger",
     "suicide",
@@ -64,6 +70,8 @@ def load_examples(
 
 
 def _theme_answers(directory: Path) -> list[Example]:
+    """At most THEME_ANSWERS_CAP theme answers, as ordinary examples, picked by a hash of
+    the text (its leading digits; the split uses the remainder, so the two are independent)."""
     out = []
     for path in sorted(directory.glob("*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
@@ -71,7 +79,8 @@ def _theme_answers(directory: Path) -> list[Example]:
                 row = json.loads(line)
                 if not BORDERLINE_SUBTHEMES & set(row.get("subthemes", [])):
                     out.append(Example(row["text"], None, "ordinary", ("theme_answer",)))
-    return out
+    out.sort(key=lambda e: hashlib.sha256(e.text.encode()).hexdigest())
+    return out[:THEME_ANSWERS_CAP]
 
 
 def split(examples: list[Example], name: str) -> list[Example]:
