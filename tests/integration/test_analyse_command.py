@@ -62,15 +62,19 @@ def test_classify_keeps_the_question_and_redacts_known_names(tmp_path):
 
 
 def test_a_big_file_is_shared_between_processes_in_input_order(tmp_path):
-    from analysis.classify import PARALLEL_FROM
+    from analysis.classify import BATCH, PARALLEL_FROM
 
     texts = ["more buses please", "the youth club shut", "i love my foster carers", "idk"]
-    source = tmp_path / "big.jsonl"
     n = PARALLEL_FROM + 37
-    source.write_text(
-        "".join(json.dumps({"id": i, "text": texts[i % 4]}) + "\n" for i in range(n)),
-        encoding="utf-8",
-    )
+    lines = [json.dumps({"id": i, "text": texts[i % 4]}) for i in range(n)]
+    # Bad and blank lines in different batches: the workers read them, and each must still
+    # be reported with its own line number, in order, with nothing else lost.
+    bad_at = {3: "{broken", BATCH + 5: '{"id": "x"}', 2 * BATCH + 9: "[1, 2]"}
+    for at in sorted(bad_at, reverse=True):
+        lines.insert(at, bad_at[at])
+    lines.insert(BATCH, "")
+    source = tmp_path / "big.jsonl"
+    source.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
     out = tmp_path / "out.jsonl"
     done = youthvoice(
         "analyse", "classify", str(source), "-o", str(out), "--workers", "2", timeout=600
@@ -79,3 +83,9 @@ def test_a_big_file_is_shared_between_processes_in_input_order(tmp_path):
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [r["id"] for r in rows] == list(range(n))
     assert all(r["themes"] == rows[i % 4]["themes"] for i, r in enumerate(rows))
+    reported = [
+        line.split(": skipped")[0] for line in done.stderr.splitlines() if "skipped:" in line
+    ]
+    numbers = [i + 1 for i, line in enumerate(lines) if line in bad_at.values()]
+    assert reported == [f"big.jsonl:{number}" for number in numbers]
+    assert f"{n} classified, 3 skipped" in done.stderr
