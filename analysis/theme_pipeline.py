@@ -231,12 +231,24 @@ class ThemeDecider:
         self.taxonomy: Taxonomy = default_taxonomy()
         self._subthemes: dict[str, list[str]] | None = None  # per theme, built on first use
 
+    def model_score(self, cats: dict[str, float], code: str) -> float:
+        """The classifier's score for a theme: the mean of the theme's own score and its best
+        sub-theme's. The finer sub-theme labels often know an answer is about exam stress
+        when the theme label is unsure; on dev (three seeds, tuned on one half, scored on the
+        other) this gained 0.006 to 0.017 micro-F1 over the theme's score alone."""
+        subs = self._subthemes_of(code)
+        best_sub = max((cats.get(s, 0.0) for s in subs), default=cats.get(code, 0.0))
+        return (cats.get(code, 0.0) + best_sub) / 2
+
     def theme_scores(self, cats: dict[str, float], hits) -> dict[str, float]:  # noqa: ANN001
         """Each theme's score, raised for a non-negated seed hit of that theme."""
         boost, boosts = self.thresholds["lexicon"], self.theme_boosts
         seen = {h.code.split(".")[0] for h in hits if not h.negated}
         return {
-            code: min(1.0, cats.get(code, 0.0) + (boosts.get(code, boost) if code in seen else 0.0))
+            code: min(
+                1.0,
+                self.model_score(cats, code) + (boosts.get(code, boost) if code in seen else 0.0),
+            )
             for code in self.taxonomy.codes
         }
 

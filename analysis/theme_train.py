@@ -206,7 +206,7 @@ def tune(nlp: Language, dev: list[ThemeExample]) -> None:
     decider: ThemeDecider = nlp.get_pipe("youthvoice_theme_decider")
     docs = list(nlp.pipe([e.text for e in dev], disable=["youthvoice_redactor"]))
     codes = default_taxonomy().codes
-    score = np.array([[d.cats[c] for c in codes] for d in docs])
+    score = np.array([[decider.model_score(d.cats, c) for c in codes] for d in docs])
     hit = np.array(
         [[c in {h.code.split(".")[0] for h in d._.theme_hits if not h.negated} for c in codes]
          for d in docs]

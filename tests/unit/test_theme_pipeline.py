@@ -70,12 +70,32 @@ def test_negation_stops_at_a_clause_boundary(blank):
 def test_the_decider_gives_several_themes_and_subthemes_only_under_them(blank):
     doc = _lexicon(blank, "whatever")
     doc.cats = {label: 0.0 for label in blank.get_pipe("textcat").labels}
-    doc.cats.update({"TRANS": 0.9, "TRANS.cost": 0.8, "MONEY": 0.7, "EDU.exams_pressure": 0.9})
+    # A theme's score is the mean of its own and its best sub-theme's: MONEY (0.9 + 0.2) / 2
+    # and TRANS (0.9 + 0.8) / 2 reach the default 0.5; EDU's sub-theme alone does not.
+    doc.cats.update(
+        {
+            "TRANS": 0.9,
+            "TRANS.cost": 0.8,
+            "MONEY": 0.9,
+            "MONEY.food": 0.2,
+            "EDU.exams_pressure": 0.9,
+        }
+    )
     doc = blank.get_pipe("youthvoice_theme_decider")(doc)
     assert doc._.themes == ["TRANS", "MONEY"]
     assert "TRANS.cost" in doc._.subthemes
-    assert any(s.startswith("MONEY.") for s in doc._.subthemes)  # its best sub-theme
+    assert "MONEY.food" in doc._.subthemes  # under its cut, but the theme's best sub-theme
     assert not any(s.startswith("EDU.") for s in doc._.subthemes)
+
+
+def test_a_confident_sub_theme_carries_an_unsure_theme(blank):
+    doc = _lexicon(blank, "whatever")
+    doc.cats = {label: 0.0 for label in blank.get_pipe("textcat").labels}
+    doc.cats.update({"EDU": 0.3, "EDU.exams_pressure": 0.9, "HEALTH": 0.45})
+    doc = blank.get_pipe("youthvoice_theme_decider")(doc)
+    assert doc._.themes == ["EDU"]  # (0.3 + 0.9) / 2; HEALTH (0.45 + 0) / 2 stays out
+    assert doc._.subthemes == ["EDU.exams_pressure"]
+    assert doc._.scores == {"EDU": 0.6, "HEALTH": 0.225}
 
 
 def test_schools_fine_its_the_buses(analyser):
