@@ -18,7 +18,8 @@ BORDERLINE_SUBTHEMES = {"SAFE.home_domestic_abuse", "SAFE.exploitation", "SAFE.m
 # the balance the threshold rule was set for. With all 10,993 the quietest disclosures
 # scored under 0.02 (dev recall 0.945 at 0.02), and a threshold low enough to keep them
 # flagged "I'd die for a better bus". With 4,400, on dev: recall 0.976, hard negatives
-# 45.6%; on test: recall 0.983, and the theme answers keep growing for the theme model.
+# 45.6%; on test: recall 0.983. New theme answers can change which 4,400 are picked, but
+# not how many: after adding some, check `make bench` as after any training data change.
 THEME_ANSWERS_CAP = 4400
 CATEGORIES = (
     "immediate_danger",
@@ -94,6 +95,7 @@ MODEL_INPUTS = (
     Path(__file__).resolve().parent / "textnorm.py",
     Path(__file__).resolve().parent / "risk_lexicon.py",
     Path(__file__).resolve().parent / "risk_model.py",
+    Path(__file__).resolve(),  # this file: which theme answers join, and how many
 )
 
 
