@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from analysis.emerging import Unfitted, cluster, unfitted
 from analysis.taxonomy import default_taxonomy
@@ -27,7 +27,7 @@ from surveys.models import (
     QuestionType,
     TagStatus,
 )
-from surveys.theme_tags import KEPT, agreement, own_name_questions
+from surveys.theme_tags import KEPT, agreement, unanalysed
 
 SUPPRESS = 10  # smallest group reported (domain-digest §2.4 reporting conventions)
 QUOTES = 3
@@ -150,17 +150,12 @@ def emerging_rows(rows: list, tags: dict, analyser) -> list[dict[str, Any]]:  # 
 
 def _not_yet_analysed(session: Session, consultation_id: int) -> int:
     """Free-text answers the worker has not tagged yet: the summary leaves them out."""
-    return len(
-        session.exec(
-            select(Answer.id)
-            .join(Question, Question.id == Answer.question_id)
-            .join(Enrolment, Enrolment.id == Answer.enrolment_id)
-            .outerjoin(AnswerAnalysis, AnswerAnalysis.answer_id == Answer.id)
-            .where(Enrolment.consultation_id == consultation_id, AnswerAnalysis.id.is_(None))
-            .where(Question.type == QuestionType.TEXT, Answer.status == AnswerStatus.ANSWERED)
-            .where(Answer.raw_text != "", Answer.question_id.notin_(own_name_questions(session)))
-        ).all()
+    query = (
+        unanalysed(session)
+        .join(Enrolment, Enrolment.id == Answer.enrolment_id)
+        .where(Enrolment.consultation_id == consultation_id)
     )
+    return session.exec(select(func.count()).select_from(query.subquery())).one()
 
 
 @dataclass

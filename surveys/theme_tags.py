@@ -88,6 +88,16 @@ def own_name_questions(session: Session) -> list[int]:
     ]
 
 
+def unanalysed(session: Session):  # noqa: ANN201
+    """Free-text answers the worker has not analysed yet (own names never are)."""
+    return (
+        free_text_answers()
+        .where(Answer.question_id.notin_(own_name_questions(session)))
+        .outerjoin(AnswerAnalysis, AnswerAnalysis.answer_id == Answer.id)
+        .where(AnswerAnalysis.id.is_(None))
+    )
+
+
 def pending(session: Session, version: str, limit: int = 500) -> list[Answer]:
     """Free-text answers not yet analysed by model `version`, oldest first."""
     own_names = own_name_questions(session)

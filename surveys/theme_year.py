@@ -35,7 +35,7 @@ from surveys.theme_summary import (
     tally,
     theme_rows,
 )
-from surveys.theme_tags import agreement, own_name_questions
+from surveys.theme_tags import agreement, unanalysed
 
 FIRST_MONTH = 4  # April: the financial year
 UK = ZoneInfo("Europe/London")
@@ -81,14 +81,8 @@ def _free_text(session: Session, year: int) -> list:
 
 
 def _not_yet_analysed(session: Session, year: int) -> int:
-    query = (
-        select(Answer.id)
-        .join(Question, Question.id == Answer.question_id)
-        .outerjoin(AnswerAnalysis, AnswerAnalysis.answer_id == Answer.id)
-        .where(AnswerAnalysis.id.is_(None), Answer.raw_text != "")
-        .where(Answer.question_id.notin_(own_name_questions(session)))
-    )
-    return len(session.exec(_answered_in(query, year)).all())
+    query = _answered_in(unanalysed(session), year)
+    return session.exec(select(func.count()).select_from(query.subquery())).one()
 
 
 def _consultations(session: Session, year: int) -> list[tuple[Consultation, int]]:

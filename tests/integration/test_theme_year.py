@@ -137,3 +137,15 @@ def test_the_console_page_compares_the_year_with_the_one_before(app_without_bot,
     earlier = client.get(f"/console/annual/{YEAR - 1}").get_data(as_text=True)
     assert "not shown" in earlier  # no year before it to compare with
     assert client.get("/console/annual/99999").status_code == 404
+
+
+def test_answers_waiting_for_the_worker_are_counted_not_summarised(db, analyser):
+    year = YEAR + 5  # a year nothing else writes to
+    _, ids = answered_consultation(db, [Reply(f"{BUSES} still waiting ({n})") for n in range(2)])
+    _given_on(db, ids, datetime(year, 6, 1, 12, tzinfo=UTC))
+    waiting = summarise_year(db, year, analyser)
+    assert (waiting["not_yet_analysed"], waiting["answers"]) == (2, 0)
+    while tag_pending(db, analyser):
+        db.commit()
+    done = summarise_year(db, year, analyser)
+    assert (done["not_yet_analysed"], done["answers"]) == (0, 2)
