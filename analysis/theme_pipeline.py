@@ -240,10 +240,15 @@ class ThemeDecider:
         best_sub = max((cats.get(s, 0.0) for s in subs), default=cats.get(code, 0.0))
         return (cats.get(code, 0.0) + best_sub) / 2
 
+    @staticmethod
+    def hit_themes(hits) -> set[str]:  # noqa: ANN001
+        """The themes with a non-negated seed hit (of the theme or one of its sub-themes)."""
+        return {h.code.split(".")[0] for h in hits if not h.negated}
+
     def theme_scores(self, cats: dict[str, float], hits) -> dict[str, float]:  # noqa: ANN001
         """Each theme's score, raised for a non-negated seed hit of that theme."""
         boost, boosts = self.thresholds["lexicon"], self.theme_boosts
-        seen = {h.code.split(".")[0] for h in hits if not h.negated}
+        seen = self.hit_themes(hits)
         return {
             code: min(
                 1.0,

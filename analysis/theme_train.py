@@ -207,10 +207,8 @@ def tune(nlp: Language, dev: list[ThemeExample]) -> None:
     docs = list(nlp.pipe([e.text for e in dev], disable=["youthvoice_redactor"]))
     codes = default_taxonomy().codes
     score = np.array([[decider.model_score(d.cats, c) for c in codes] for d in docs])
-    hit = np.array(
-        [[c in {h.code.split(".")[0] for h in d._.theme_hits if not h.negated} for c in codes]
-         for d in docs]
-    )  # fmt: skip
+    seen = [decider.hit_themes(d._.theme_hits) for d in docs]
+    hit = np.array([[c in themes for c in codes] for themes in seen])
     gold = np.array([[c in e.themes for c in codes] for e in dev])
 
     _, _, t, boost = max(
