@@ -115,7 +115,7 @@ def _json_lines(chunk: list[tuple[int, str]]) -> list[str | BadLine]:
 
 def _load_models() -> None:
     """Everything a batch needs, loaded once. Called before the worker processes fork, so
-    they share it instead of each spending about a second loading it again."""
+    they inherit it instead of each spending about a second loading it again."""
     _analyser()
     default_detector()
     default_redactor()
@@ -123,7 +123,6 @@ def _load_models() -> None:
 
 def _worker_init() -> None:
     os.environ.setdefault("OMP_NUM_THREADS", "1")
-    _load_models()
 
 
 def _map(

@@ -188,13 +188,13 @@ class Redactor:
         # Each pattern needs a character most answers lack (an @, an underscore, a digit or
         # a dot): without it the pattern cannot match, so it is not run.
         found: list[Found] = []
-        if "@" in text:
+        at, underscore, digit = "@" in text, "_" in text, DIGIT.search(text) is not None
+        if at:
             found += [Found(*m.span(), "EMAIL") for m in EMAIL.finditer(text)]
             found += [Found(*m.span(), "HANDLE") for m in HANDLE.finditer(text)]
-        if "_" in text:
+        if underscore:
             found += [Found(*m.span(), "HANDLE") for m in UNDERSCORE_HANDLE.finditer(text)]
-        digit = DIGIT.search(text) is not None
-        if digit or "@" in text or "_" in text or "." in text:
+        if at or underscore or digit or "." in text:
             found += [
                 Found(*m.span("handle"), "HANDLE")
                 for m in HANDLE_AFTER.finditer(text)
